@@ -98,7 +98,7 @@ const (
 	LocationForward      ReplyStatus = 3
 	LocationForwardPerm  ReplyStatus = 4 // GIOP 1.2
 	NeedsAddressingMode  ReplyStatus = 5 // GIOP 1.2
-	maxReplyStatusGIOP10               = LocationForward
+	maxReplyStatusGIOP10             = LocationForward
 )
 
 var replyStatusNames = [...]string{"NO_EXCEPTION", "USER_EXCEPTION", "SYSTEM_EXCEPTION", "LOCATION_FORWARD", "LOCATION_FORWARD_PERM", "NEEDS_ADDRESSING_MODE"}
