@@ -119,3 +119,33 @@ func EncodeFragment(e *cdr.Encoder, v Version, requestID uint32, more bool, data
 	e.WriteOctets(data)
 	return finishMessage(e)
 }
+
+// BeginReply writes a Reply header into e (reset by the caller) and readies
+// it for the body; finish with EndReply. Unlike EncodeReply it lets the body
+// be written straight into e, saving a copy on the hot path.
+func BeginReply(e *cdr.Encoder, v Version, r *Reply) ReplyMark {
+	l := layoutFor(v)
+	beginMessage(e, v, MsgReply)
+	l.writeReply(e, r)
+	m := ReplyMark{mark: e.Len()}
+	if l.alignBody() {
+		e.Align(8)
+	}
+	m.padded = e.Len()
+	return m
+}
+
+// ReplyMark remembers where a reply body starts.
+type ReplyMark struct{ mark, padded int }
+
+// BodyStart is the offset in the encoder where the body begins.
+func (m ReplyMark) BodyStart() int { return m.padded }
+
+// EndReply completes a reply begun with BeginReply: an empty body drops the
+// alignment padding, and the header gets its size.
+func EndReply(e *cdr.Encoder, m ReplyMark) []byte {
+	if e.Len() == m.padded {
+		e.Truncate(m.mark)
+	}
+	return finishMessage(e)
+}
