@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
+# Tests that need omniORB, g++, Java... fail instead of skipping.
+export CONCORD_REQUIRE_TOOLS=1
+
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 if [ -n "$unformatted" ]; then

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"log/slog"
+
+	"github.com/spf13/pflag"
+
+	"concord/giop/ior"
+	"concord/giop/orb"
+	"concord/internal/benchecho"
+)
+
+func init() {
+	register(command{name: "bench-server", summary: "serve Bench::Echo over IIOP (benchmarks, interop)", run: runBenchServer})
+}
+
+func runBenchServer(args []string) error {
+	fs := pflag.NewFlagSet("bench-server", pflag.ContinueOnError)
+	listen := fs.String("listen", "127.0.0.1:2809", "IIOP listen address HOST:PORT")
+	iorFile := fs.String("ior-file", "", "write the Echo object's stringified IOR to this file")
+	maxMsg := fs.Int("max-message-size", 0, "largest GIOP message accepted, in bytes (0: 64 MiB)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ln, addr, err := listenIIOP("listen", *listen)
+	if err != nil {
+		return err
+	}
+	adapter := orb.NewAdapter()
+	adapter.Register([]byte(benchecho.ObjectKey), benchecho.Servant{})
+	ref := ior.New(benchecho.RepositoryID, addr, []byte(benchecho.ObjectKey))
+	if err := writeIORFile(*iorFile, ref); err != nil {
+		return err
+	}
+	slog.Info("bench-server listening", "addr", addr.String(),
+		"corbaloc", ior.CorbalocURL(1, 2, addr, []byte(benchecho.ObjectKey)), "ior-file", *iorFile)
+	srv := orb.NewServer(adapter, orb.ServerConfig{MaxMessageSize: *maxMsg})
+	return serveUntilSignal(srv, ln)
+}

@@ -1,0 +1,497 @@
+package orb
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"concord/giop"
+	"concord/giop/cdr"
+)
+
+// writeTimeout bounds one flush to a client that stopped reading, so a stuck
+// peer cannot pin request goroutines forever.
+const writeTimeout = 30 * time.Second
+
+// outMsg is one encoded message queued for the writer; enc (if any) goes
+// back to the pool once the bytes are written.
+type outMsg struct {
+	b   []byte
+	enc *cdr.Encoder
+}
+
+var encoderPool = sync.Pool{New: func() any { return cdr.NewEncoder(false) }}
+
+func getEncoder(little bool) *cdr.Encoder {
+	e := encoderPool.Get().(*cdr.Encoder)
+	e.Reset(little, 0)
+	return e
+}
+
+func putEncoder(e *cdr.Encoder) {
+	if cap(e.Bytes()) <= 1<<20 { // keep huge buffers from living forever
+		encoderPool.Put(e)
+	}
+}
+
+// serverConn is one client connection. A reader goroutine decodes messages
+// and starts a goroutine per request; replies are queued to a writer
+// goroutine that batches them into as few writes as the load allows.
+type serverConn struct {
+	srv  *Server
+	nc   net.Conn
+	peer string
+
+	ctx    context.Context // cancelled when the connection breaks
+	cancel context.CancelFunc
+
+	out chan outMsg
+
+	mu        sync.Mutex
+	inflight  map[uint32]*call // two-way requests by id, for CancelRequest
+	active    int              // requests being executed, oneways included
+	outClosed bool
+	draining  bool
+	reqWG     sync.WaitGroup
+
+	// codeSets are the char/wchar code sets the client chose with its first
+	// CodeSets service context; only the reader goroutine touches them.
+	codeSets    cdr.CodeSets
+	codeSetsSet bool
+
+	version      atomic.Uint32 // last GIOP version seen, for CloseConnection
+	lastActivity atomic.Int64  // unix nanos of the last message or reply
+	idleTimer    *time.Timer
+}
+
+type call struct {
+	cancel    context.CancelFunc
+	cancelled bool
+}
+
+func newServerConn(s *Server, nc net.Conn) *serverConn {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &serverConn{srv: s, nc: nc, peer: nc.RemoteAddr().String(), ctx: ctx, cancel: cancel,
+		out: make(chan outMsg, 256), inflight: map[uint32]*call{}}
+	c.version.Store(versionKey(giop.V1_0))
+	c.touch()
+	return c
+}
+
+func versionKey(v giop.Version) uint32 { return uint32(v.Major)<<8 | uint32(v.Minor) }
+func versionOf(k uint32) giop.Version  { return giop.Version{Major: uint8(k >> 8), Minor: uint8(k)} }
+
+func (c *serverConn) touch() { c.lastActivity.Store(time.Now().UnixNano()) }
+
+func (c *serverConn) serve() {
+	writerDone := make(chan struct{})
+	go func() {
+		c.writeLoop()
+		close(writerDone)
+	}()
+	if d := c.srv.cfg.IdleTimeout; d > 0 {
+		c.idleTimer = time.AfterFunc(d, c.checkIdle)
+	}
+	c.readLoop()
+	if c.idleTimer != nil {
+		c.idleTimer.Stop()
+	}
+	c.reqWG.Wait()
+	c.closeOut()
+	<-writerDone
+	c.cancel()
+	c.nc.Close()
+	c.srv.removeConn(c)
+}
+
+func (c *serverConn) readLoop() {
+	rd := giop.NewReader(c.nc, c.srv.cfg.MaxMessageSize)
+	for {
+		m, err := rd.ReadMessage()
+		if err != nil {
+			c.readFailed(err)
+			return
+		}
+		c.touch()
+		c.version.Store(versionKey(m.Header.Version))
+		if !c.handle(m) {
+			return
+		}
+	}
+}
+
+// readFailed ends the connection after a read error: a protocol violation
+// gets a MessageError first; a closed or broken stream just ends.
+func (c *serverConn) readFailed(err error) {
+	var pe *giop.ProtocolError
+	if errors.As(err, &pe) {
+		v := versionOf(c.version.Load())
+		if pe.UnsupportedVersion {
+			v = giop.V1_2
+		}
+		c.srv.log.Warn("giop: protocol error, sending MessageError and closing", "peer", c.peer, "err", err)
+		c.sendMessageError(v)
+		c.cancel()
+		return
+	}
+	if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+		c.srv.log.Debug("giop: connection read failed", "peer", c.peer, "err", err)
+	}
+}
+
+func (c *serverConn) sendMessageError(v giop.Version) {
+	e := getEncoder(false)
+	c.send(outMsg{b: giop.EncodeMessageError(e, v), enc: e})
+}
+
+// handle processes one message; false ends the connection.
+func (c *serverConn) handle(m *giop.Message) bool {
+	switch m.Header.Type {
+	case giop.MsgRequest:
+		return c.handleRequest(m)
+	case giop.MsgLocateRequest:
+		return c.handleLocate(m)
+	case giop.MsgCancelRequest:
+		if id, err := giop.ParseCancelRequest(m); err == nil {
+			c.cancelRequest(id)
+		}
+		return true
+	case giop.MsgCloseConnection, giop.MsgMessageError:
+		// A client may not close with CloseConnection, and a MessageError means
+		// it could not read us: either way the connection is finished.
+		c.srv.log.Debug("giop: client ended connection", "peer", c.peer, "msg", m.Header.Type)
+		return false
+	default:
+		c.srv.log.Warn("giop: unexpected message from a client, sending MessageError", "peer", c.peer, "msg", m.Header.Type)
+		c.sendMessageError(m.Header.Version)
+		return false
+	}
+}
+
+func (c *serverConn) handleRequest(m *giop.Message) bool {
+	cs := c.codeSets
+	req, in, err := giop.ParseRequest(m, cs)
+	if err != nil {
+		var he *giop.HeaderError
+		if errors.As(err, &he) && he.HaveID && req.ResponseExpected() {
+			c.srv.log.Warn("giop: undecodable request header", "peer", c.peer, "id", he.RequestID, "err", err)
+			c.replyException(m.Header, he.RequestID, AsSystemException(err, CompletedNo))
+			return true
+		}
+		c.srv.log.Warn("giop: undecodable request, sending MessageError", "peer", c.peer, "err", err)
+		c.sendMessageError(m.Header.Version)
+		return false
+	}
+	if !c.codeSetsSet {
+		// The first CodeSets context fixes the connection's code sets (CORBA 13.10.2.6).
+		if got, ok := giop.FindCodeSets(req.ServiceContexts); ok {
+			c.codeSets, c.codeSetsSet = got, true
+			in.SetCodeSets(got)
+		}
+	}
+	key, err := req.Target.Key()
+	if err != nil {
+		c.replyException(m.Header, req.RequestID, NewSystemException(OBJECT_NOT_EXIST, 0, CompletedNo, err.Error()))
+		return true
+	}
+	ctx, ok := c.startRequest(req)
+	if !ok {
+		return true // draining: the CloseConnection tells the client to reissue
+	}
+	go c.execute(ctx, m.Header, req, key, in)
+	return true
+}
+
+// startRequest registers a request as executing, unless the connection is
+// being drained.
+func (c *serverConn) startRequest(req *giop.Request) (context.Context, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.draining || c.outClosed {
+		return nil, false
+	}
+	c.active++
+	c.reqWG.Add(1)
+	ctx, cancel := context.WithCancel(c.ctx)
+	if req.ResponseExpected() {
+		if old := c.inflight[req.RequestID]; old != nil {
+			old.cancelled = true // a reused id: only the newest may answer
+		}
+		c.inflight[req.RequestID] = &call{cancel: cancel}
+	} else {
+		_ = cancel // a oneway's context ends with the connection's
+	}
+	return ctx, true
+}
+
+// takeCall unregisters a two-way request; it reports whether its reply may
+// still be sent (not cancelled).
+func (c *serverConn) takeCall(req *giop.Request) bool {
+	if !req.ResponseExpected() {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cl := c.inflight[req.RequestID]
+	if cl == nil {
+		return true
+	}
+	cl.cancel()
+	delete(c.inflight, req.RequestID)
+	return !cl.cancelled
+}
+
+// requestDone ends a request's accounting, after its reply is queued; the
+// last one to finish on a draining connection sends CloseConnection.
+func (c *serverConn) requestDone() {
+	c.mu.Lock()
+	c.active--
+	drainNow := c.draining && c.active == 0 && !c.outClosed
+	c.mu.Unlock()
+	c.touch()
+	if drainNow {
+		c.sendCloseConnection()
+	}
+}
+
+func (c *serverConn) cancelRequest(id uint32) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cl := c.inflight[id]; cl != nil {
+		cl.cancelled = true
+		cl.cancel()
+	}
+}
+
+func (c *serverConn) execute(ctx context.Context, h giop.Header, req *giop.Request, key []byte, in *cdr.Decoder) {
+	defer c.reqWG.Done()
+	info := &RequestInfo{RequestID: req.RequestID, Operation: req.Operation, ObjectKey: key,
+		Version: h.Version, ResponseExpected: req.ResponseExpected(), ServiceContexts: req.ServiceContexts, Peer: c.peer}
+	ctx = context.WithValue(ctx, requestInfoKey{}, info)
+
+	e := getEncoder(h.LittleEndian())
+	mark := giop.BeginReply(e, h.Version, &giop.Reply{RequestID: req.RequestID, Status: giop.NoException})
+	e.SetCodeSets(in.CodeSets())
+	e.SetGIOPMinor(h.Version.Minor)
+	err := c.dispatch(ctx, key, req.Operation, in, e)
+	if err == nil && e.Err() != nil {
+		err = AsSystemException(e.Err(), CompletedYes)
+	}
+	defer c.requestDone()
+	switch {
+	case !c.takeCall(req):
+		putEncoder(e)
+	case err == nil:
+		c.send(outMsg{b: giop.EndReply(e, mark), enc: e})
+	default:
+		putEncoder(e)
+		c.replyError(h, req.RequestID, in.CodeSets(), err)
+	}
+}
+
+// dispatch finds the target and runs the operation, built-ins included.
+func (c *serverConn) dispatch(ctx context.Context, key []byte, op string, in *cdr.Decoder, out *cdr.Encoder) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.srv.log.Error("orb: servant panicked", "op", op, "panic", r)
+			err = NewSystemException(UNKNOWN, 0, CompletedMaybe, "servant panicked")
+		}
+	}()
+	servant, fwd := c.srv.adapter.lookup(key)
+	if fwd != nil {
+		return &ForwardRequest{IOR: fwd}
+	}
+	if servant == nil {
+		if op == "_non_existent" || op == "_not_existent" {
+			out.WriteBoolean(true)
+			return nil
+		}
+		return NewSystemException(OBJECT_NOT_EXIST, OMGMinor(2), CompletedNo, "no object with key "+quoteKey(key))
+	}
+	if handled, err := builtin(servant, op, in, out); handled {
+		return err
+	}
+	return servant.Dispatch(ctx, op, in, out)
+}
+
+func quoteKey(key []byte) string {
+	const max = 64
+	if len(key) > max {
+		key = key[:max]
+	}
+	return "\"" + string(key) + "\""
+}
+
+// replyError encodes err as a user exception, system exception or
+// location forward reply.
+func (c *serverConn) replyError(h giop.Header, id uint32, cs cdr.CodeSets, err error) {
+	var fwd *ForwardRequest
+	var ue UserException
+	e := getEncoder(h.LittleEndian())
+	r := &giop.Reply{RequestID: id}
+	var body func(*cdr.Encoder)
+	switch {
+	case errors.As(err, &fwd):
+		r.Status = giop.LocationForward
+		if fwd.Permanent && h.Version.Minor >= 2 {
+			r.Status = giop.LocationForwardPerm
+		}
+		body = func(e *cdr.Encoder) { fwd.IOR.Marshal(e) }
+	case errors.As(err, &ue):
+		r.Status = giop.UserException
+		body = func(e *cdr.Encoder) {
+			e.SetCodeSets(cs)
+			e.SetGIOPMinor(h.Version.Minor)
+			e.WriteString(ue.RepositoryID())
+			ue.MarshalCDR(e)
+		}
+	default:
+		se := AsSystemException(err, CompletedMaybe)
+		r.Status = giop.SystemException
+		body = se.Marshal
+	}
+	b := giop.EncodeReply(e, h.Version, r, body)
+	if e.Err() != nil {
+		// The exception itself did not marshal (e.g. a message not
+		// representable in the negotiated code set): say so instead.
+		e.Reset(h.LittleEndian(), 0)
+		se := AsSystemException(e.Err(), CompletedMaybe)
+		b = giop.EncodeReply(e, h.Version, &giop.Reply{RequestID: id, Status: giop.SystemException}, se.Marshal)
+	}
+	c.send(outMsg{b: b, enc: e})
+}
+
+func (c *serverConn) replyException(h giop.Header, id uint32, se *SystemException) {
+	c.replyError(h, id, cdr.CodeSets{}, se)
+}
+
+func (c *serverConn) handleLocate(m *giop.Message) bool {
+	lr, err := giop.ParseLocateRequest(m)
+	if err != nil {
+		c.srv.log.Warn("giop: undecodable LocateRequest, sending MessageError", "peer", c.peer, "err", err)
+		c.sendMessageError(m.Header.Version)
+		return false
+	}
+	reply := &giop.LocateReply{RequestID: lr.RequestID, Status: giop.UnknownObject}
+	var body func(*cdr.Encoder)
+	if key, err := lr.Target.Key(); err == nil {
+		servant, fwd := c.srv.adapter.lookup(key)
+		switch {
+		case fwd != nil:
+			reply.Status = giop.ObjectForward
+			body = fwd.Marshal
+		case servant != nil:
+			reply.Status = giop.ObjectHere
+		}
+	}
+	e := getEncoder(m.Header.LittleEndian())
+	c.send(outMsg{b: giop.EncodeLocateReply(e, m.Header.Version, reply, body), enc: e})
+	return true
+}
+
+// send queues a message for the writer; after the connection's output is
+// closed it is dropped.
+func (c *serverConn) send(m outMsg) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.outClosed {
+		if m.enc != nil {
+			putEncoder(m.enc)
+		}
+		return
+	}
+	c.out <- m
+}
+
+func (c *serverConn) closeOut() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.outClosed {
+		c.outClosed = true
+		close(c.out)
+	}
+}
+
+// writeLoop writes queued messages, flushing only when the queue is empty so
+// that replies finishing together share a system call. After a write error
+// it keeps draining the queue so senders never block.
+func (c *serverConn) writeLoop() {
+	bw := bufio.NewWriterSize(c.nc, 64<<10)
+	var failed bool
+	for m := range c.out {
+		if !failed {
+			if _, err := bw.Write(m.b); err != nil {
+				failed = true
+			}
+		}
+		if m.enc != nil {
+			putEncoder(m.enc)
+		}
+		if !failed && len(c.out) == 0 && bw.Buffered() > 0 {
+			_ = c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+			if err := bw.Flush(); err != nil {
+				failed = true
+			}
+		}
+		if failed {
+			c.cancel()
+			c.nc.Close() // unblocks the reader too
+		}
+	}
+	if !failed && bw.Flush() == nil {
+		// Nothing more will be written: tell the client with a FIN.
+		if tc, ok := c.nc.(interface{ CloseWrite() error }); ok {
+			_ = tc.CloseWrite()
+		}
+	}
+}
+
+// beginDrain starts a graceful close: no new requests are executed, and once
+// the executing ones have answered a CloseConnection goes out.
+func (c *serverConn) beginDrain() {
+	c.mu.Lock()
+	c.draining = true
+	idle := c.active == 0
+	c.mu.Unlock()
+	if idle {
+		c.sendCloseConnection()
+	}
+}
+
+// sendCloseConnection sends CloseConnection, then ends the connection: the
+// closed socket also stops the reader.
+func (c *serverConn) sendCloseConnection() {
+	c.mu.Lock()
+	c.draining = true
+	c.mu.Unlock()
+	e := getEncoder(false)
+	c.send(outMsg{b: giop.EncodeCloseConnection(e, versionOf(c.version.Load())), enc: e})
+	c.closeOut()
+	// The writer half-closes after flushing; a client that does not close
+	// in turn is cut off shortly after.
+	_ = c.nc.SetReadDeadline(time.Now().Add(2 * time.Second))
+}
+
+// checkIdle closes an idle connection politely; it re-arms itself otherwise.
+func (c *serverConn) checkIdle() {
+	d := c.srv.cfg.IdleTimeout
+	idleFor := time.Since(time.Unix(0, c.lastActivity.Load()))
+	c.mu.Lock()
+	closing := c.draining || c.outClosed
+	busy := c.active > 0
+	c.mu.Unlock()
+	if closing {
+		return
+	}
+	if busy || idleFor < d {
+		c.idleTimer.Reset(max(d-idleFor, d/10))
+		return
+	}
+	c.srv.log.Debug("giop: closing idle connection", "peer", c.peer, "idle", idleFor)
+	c.sendCloseConnection()
+}
