@@ -27,7 +27,7 @@ type testServer struct {
 	ln      net.Listener
 }
 
-func startServer(t *testing.T, cfg orb.ServerConfig) *testServer {
+func startServer(t testing.TB, cfg orb.ServerConfig) *testServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
