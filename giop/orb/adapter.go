@@ -31,6 +31,17 @@ type ForwardRequest struct {
 
 func (f *ForwardRequest) Error() string { return "location forward to " + f.IOR.TypeID }
 
+// RawReply, returned by a Servant's Dispatch, makes the ORB send Body as the
+// reply body with the given status, exactly as it is. The front end relays
+// replicas' replies (results or exceptions) this way without decoding them;
+// Body must be encoded for the reply's byte order and body offset.
+type RawReply struct {
+	Status giop.ReplyStatus
+	Body   []byte
+}
+
+func (r *RawReply) Error() string { return "raw " + r.Status.String() + " reply" }
+
 // Adapter maps object keys to servants. It knows nothing of connections.
 type Adapter struct {
 	mu       sync.RWMutex

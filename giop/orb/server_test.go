@@ -290,3 +290,33 @@ func TestServerShutdownAnswersOutstandingThenCloses(t *testing.T) {
 	r.expectClosed()
 	require.NoError(t, <-done)
 }
+
+// rawServant relays pre-encoded reply bodies, as the front end does.
+type rawServant struct{}
+
+func (rawServant) RepositoryIDs() []string { return []string{"IDL:T:1.0"} }
+func (rawServant) Dispatch(_ context.Context, op string, in *cdr.Decoder, out *cdr.Encoder) error {
+	body := cdr.NewEncoderAt(out.LittleEndian(), out.Pos())
+	body.WriteString("relayed")
+	if op == "userexc" {
+		return &orb.RawReply{Status: giop.UserException, Body: body.Bytes()}
+	}
+	out.WriteOctets(body.Bytes())
+	return nil
+}
+
+func TestServerRelaysRawReplyBodies(t *testing.T) {
+	s := startServer(t, orb.ServerConfig{})
+	s.adapter.Register([]byte("obj"), rawServant{})
+	for _, v := range versions {
+		r := dialRaw(t, s)
+		r.request(v, 1, true, "obj", "ok", nil)
+		rep, d := r.reply()
+		require.Equal(t, giop.NoException, rep.Status)
+		assert.Equal(t, "relayed", d.ReadString())
+		r.request(v, 2, true, "obj", "userexc", nil)
+		rep, d = r.reply()
+		require.Equal(t, giop.UserException, rep.Status)
+		assert.Equal(t, "relayed", d.ReadString())
+	}
+}

@@ -331,6 +331,7 @@ func quoteKey(key []byte) string {
 // location forward reply.
 func (c *serverConn) replyError(h giop.Header, id uint32, cs cdr.CodeSets, err error) {
 	var fwd *ForwardRequest
+	var raw *RawReply
 	var ue UserException
 	e := getEncoder(h.LittleEndian())
 	r := &giop.Reply{RequestID: id}
@@ -342,6 +343,9 @@ func (c *serverConn) replyError(h giop.Header, id uint32, cs cdr.CodeSets, err e
 			r.Status = giop.LocationForwardPerm
 		}
 		body = func(e *cdr.Encoder) { fwd.IOR.Marshal(e) }
+	case errors.As(err, &raw):
+		r.Status = raw.Status
+		body = func(e *cdr.Encoder) { e.WriteOctets(raw.Body) }
 	case errors.As(err, &ue):
 		r.Status = giop.UserException
 		body = func(e *cdr.Encoder) {
