@@ -39,14 +39,36 @@ type LineError struct {
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 func (e *LineError) Unwrap() error { return e.Err }
 
+// Formats lists the formats ParseFormat accepts, for help texts.
+var Formats = []Format{FormatSample, FormatONS, FormatCodePoint}
+
+// ParseFormat reads a format name as given on a command line; "" and "auto"
+// give "" (detect from the file).
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
+	case "", "auto":
+		return "", nil
+	case "ons":
+		return FormatONS, nil
+	case FormatSample, FormatONS, FormatCodePoint:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown data format %q (want auto, %s, %s or %s)", s, FormatSample, FormatONS, FormatCodePoint)
+}
+
 // LoadFile loads a CSV file in any supported format.
 func LoadFile(path string) (*Dataset, Format, error) {
+	return LoadFileAs(path, "")
+}
+
+// LoadFileAs loads a CSV file that must be in format want ("" detects it).
+func LoadFileAs(path string, want Format) (*Dataset, Format, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, "", err
 	}
 	defer f.Close()
-	ds, format, err := Load(f)
+	ds, format, err := LoadAs(f, want)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}
@@ -56,6 +78,12 @@ func LoadFile(path string) (*Dataset, Format, error) {
 // Load reads a CSV, detects its format from the first line and indexes it.
 // Any malformed line stops the load with a *LineError naming the line.
 func Load(r io.Reader) (*Dataset, Format, error) {
+	return LoadAs(r, "")
+}
+
+// LoadAs is Load for a file that must be in format want ("" detects it): a
+// file that is not is refused on line 1 rather than misread.
+func LoadAs(r io.Reader, want Format) (*Dataset, Format, error) {
 	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<16))
 	cr.FieldsPerRecord = -1 // each format checks its own column counts
 	cr.TrimLeadingSpace = true
@@ -84,6 +112,8 @@ func Load(r io.Reader) (*Dataset, Format, error) {
 	var format Format
 	var row func([]string) error
 	switch {
+	case want != "" && want != detect(cols, first):
+		err = fmt.Errorf("not a %s file (the first line looks like %s)", want, describe(detect(cols, first)))
 	case has(cols, "pcds") || has(cols, "pcd"):
 		format, row, err = FormatONS, p.onsRow, p.onsColumns(cols)
 	case has(cols, "postcode"):
@@ -120,6 +150,26 @@ func Load(r io.Reader) (*Dataset, Format, error) {
 }
 
 func has(cols map[string]int, name string) bool { _, ok := cols[name]; return ok }
+
+// detect names the format the first line announces ("" for none).
+func detect(cols map[string]int, first []string) Format {
+	switch {
+	case has(cols, "pcds") || has(cols, "pcd"):
+		return FormatONS
+	case has(cols, "postcode"):
+		return FormatSample
+	case looksLikeCodePoint(first):
+		return FormatCodePoint
+	}
+	return ""
+}
+
+func describe(f Format) string {
+	if f == "" {
+		return "no supported format"
+	}
+	return string(f)
+}
 
 func csvError(err error) error {
 	var pe *csv.ParseError

@@ -7,9 +7,11 @@ import (
 )
 
 // sampleCSV is the data set shipped inside the binary (FormatSample): real UK
-// outward codes and well-known full postcodes in several cities, with
-// coordinates rounded to about 100 m. Enough to demonstrate and test the
-// product without the internet; load an ONS or Code-Point file for coverage.
+// outward codes and the full postcodes of well-known public buildings (a
+// few per outward code) in cities across all four nations, with their local
+// authority, region and an approximate position (within a few hundred
+// metres). Enough to demonstrate and test the product without the internet;
+// load an ONS or Code-Point file for coverage (see ../README.md).
 //
 //go:embed sample.csv
 var sampleCSV []byte

@@ -70,6 +70,14 @@ func (c *Config) defaults() {
 	}
 }
 
+// Resolver is what callers (the Just Hungry primary) depend on; *Client is
+// the implementation, and tests may substitute a fake.
+type Resolver interface {
+	Lookup(ctx context.Context, postcode string) (postcodes.Address, error)
+}
+
+var _ Resolver = (*Client)(nil)
+
 // Client looks postcodes up over its providers. Safe for concurrent use.
 type Client struct {
 	cfg       Config

@@ -20,17 +20,27 @@ const maxBody = 256 << 10
 // httpProvider is the shared shell of the HTTP providers: it builds the URL,
 // bounds the read and leaves the body's meaning to decode.
 type httpProvider struct {
-	name   string
-	base   *url.URL
-	path   string // "/postcodes/" or "/postcode/"
-	client *http.Client
-	decode func(status int, body []byte, pc string) (postcodes.Address, error)
+	name     string
+	template string // URL with {postcode} where the escaped postcode goes
+	client   *http.Client
+	decode   func(status int, body []byte, pc string) (postcodes.Address, error)
 }
 
+// PostcodePlaceholder marks where a URL template takes the postcode.
+const PostcodePlaceholder = "{postcode}"
+
+// newHTTPProvider accepts either a base URL, to which path and the postcode
+// are appended, or a full URL template containing {postcode}, for services
+// that mount the API elsewhere (e.g. "https://host/v2/lookup/{postcode}").
 func newHTTPProvider(kind, name, base, path string, hc *http.Client) (*httpProvider, error) {
-	u, err := url.Parse(base)
+	template := base
+	if !strings.Contains(base, PostcodePlaceholder) {
+		template = strings.TrimSuffix(base, "/") + path + PostcodePlaceholder
+	}
+	u, err := url.Parse(strings.ReplaceAll(template, PostcodePlaceholder, "X"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%s provider: invalid base URL %q", kind, base)
+		return nil, fmt.Errorf("%s provider: invalid URL %q (want http(s)://host[:port][/path], optionally with %s)",
+			kind, base, PostcodePlaceholder)
 	}
 	if name == "" {
 		name = kind + "@" + u.Host
@@ -38,14 +48,13 @@ func newHTTPProvider(kind, name, base, path string, hc *http.Client) (*httpProvi
 	if hc == nil {
 		hc = DefaultHTTPClient
 	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	return &httpProvider{name: name, base: u, path: path, client: hc}, nil
+	return &httpProvider{name: name, template: template, client: hc}, nil
 }
 
 func (p *httpProvider) Name() string { return p.name }
 
 func (p *httpProvider) Lookup(ctx context.Context, pc string) (postcodes.Address, error) {
-	target := p.base.String() + p.path + url.PathEscape(pc)
+	target := strings.ReplaceAll(p.template, PostcodePlaceholder, url.PathEscape(pc))
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return postcodes.Address{}, err
@@ -69,7 +78,8 @@ func (p *httpProvider) Lookup(ctx context.Context, pc string) (postcodes.Address
 // ---- postcodes.io ----
 
 // NewPostcodesIO asks a postcodes.io-compatible service (including our own
-// embedded server): GET {base}/postcodes/{pc}.
+// embedded server): GET {base}/postcodes/{pc}, or base as a URL template
+// when it contains {postcode}.
 func NewPostcodesIO(name, base string, hc *http.Client) (Provider, error) {
 	p, err := newHTTPProvider("postcodesio", name, base, "/postcodes/", hc)
 	if err != nil {
@@ -117,7 +127,7 @@ func (p *httpProvider) decodePostcodesIO(status int, body []byte, pc string) (po
 // ---- getthedata ----
 
 // NewGetTheData asks a getthedata-style service (Open Postcode Geo):
-// GET {base}/postcode/{pc}, answering
+// GET {base}/postcode/{pc} (or base as a {postcode} URL template), answering
 // {"status":"match","data":{"postcode":..,"country":..,"latitude":"51.5",..}}
 // or {"status":"no_match"}. It has no district or region; the address then
 // carries the country only.

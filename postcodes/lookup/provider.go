@@ -73,8 +73,11 @@ var DefaultHTTPClient = &http.Client{
 //	embedded                       the shipped sample, in process
 //	postcodesio=http://host:port   postcodes.io-style GET /postcodes/{pc}
 //	getthedata=http://host:port    getthedata-style GET /postcode/{pc}
+//	postcodesio=https://host/api/v1/pc/{postcode}   any URL, as a template
 //
-// "kind@name=url" names the provider in stats (default: kind@host:port).
+// The kind picks the response shape; a URL containing {postcode} is used as
+// a template instead of appending the default path. "kind@name=url" names
+// the provider in stats and metrics (default: kind@host:port).
 func ParseProvider(spec string) (Provider, error) {
 	spec = strings.TrimSpace(spec)
 	if spec == "embedded" {
@@ -92,4 +95,21 @@ func ParseProvider(spec string) (Provider, error) {
 		return NewGetTheData(name, base, nil)
 	}
 	return nil, fmt.Errorf("provider %q: unknown kind %q (want postcodesio or getthedata)", spec, kind)
+}
+
+// ParseProviders builds a provider list from specs (see ParseProvider), in
+// order; an empty list gives the embedded provider alone.
+func ParseProviders(specs []string) ([]Provider, error) {
+	if len(specs) == 0 {
+		return []Provider{NewEmbedded(nil)}, nil
+	}
+	out := make([]Provider, 0, len(specs))
+	for _, s := range specs {
+		p, err := ParseProvider(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
