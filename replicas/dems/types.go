@@ -9,30 +9,30 @@ package dems
 
 import "fmt"
 
-// EventType mirrors DEMS::EventType.
-type EventType uint32
+// EventKind mirrors DEMS::EventKind.
+type EventKind uint32
 
 const (
-	Conferences EventType = iota
+	Conferences EventKind = iota
 	Seminars
 	TradeShows
 )
 
-// eventTypeCount is the number of EventType values; anything at or above it
+// eventKindCount is the number of EventKind values; anything at or above it
 // arrived from a buggy or hostile client.
-const eventTypeCount = 3
+const eventKindCount = 3
 
-var eventTypeNames = [...]string{"Conferences", "Seminars", "TradeShows"}
+var eventKindNames = [...]string{"Conferences", "Seminars", "TradeShows"}
 
-func (t EventType) String() string {
-	if t < eventTypeCount {
-		return eventTypeNames[t]
+func (t EventKind) String() string {
+	if t < eventKindCount {
+		return eventKindNames[t]
 	}
-	return fmt.Sprintf("EventType(%d)", uint32(t))
+	return fmt.Sprintf("EventKind(%d)", uint32(t))
 }
 
 // Valid reports whether t is one of the IDL enumerators.
-func (t EventType) Valid() bool { return t < eventTypeCount }
+func (t EventKind) Valid() bool { return t < eventKindCount }
 
 // ReasonCode mirrors DEMS::ReasonCode.
 type ReasonCode uint32
@@ -81,7 +81,7 @@ func errorf(r ReasonCode, format string, args ...any) *EventError {
 // EventSlot mirrors DEMS::EventSlot.
 type EventSlot struct {
 	EventId   string
-	Type      EventType
+	Type      EventKind
 	Capacity  int32
 	Remaining int32
 }
@@ -93,7 +93,7 @@ type EventSlotList []EventSlot
 type Booking struct {
 	CustomerId string
 	EventId    string
-	Type       EventType
+	Type       EventKind
 }
 
 // BookingList mirrors DEMS::BookingList.
@@ -120,7 +120,7 @@ type CustomerIdList []string
 // RemovalOutcome mirrors DEMS::RemovalOutcome.
 type RemovalOutcome struct {
 	EventId string
-	Type    EventType
+	Type    EventKind
 	Moved   MoveList
 	Dropped CustomerIdList
 }
@@ -134,11 +134,11 @@ type SwapOutcome struct {
 // EventManagement mirrors the DEMS::EventManagement interface: what the
 // servant adapter calls. Errors are *EventError.
 type EventManagement interface {
-	AddEvent(managerId, eventId string, typ EventType, capacity int32) (AddOutcome, error)
-	RemoveEvent(managerId, eventId string, typ EventType) (RemovalOutcome, error)
-	ListEventAvailability(managerId string, typ EventType) (EventSlotList, error)
-	BookEvent(customerId, eventId string, typ EventType) (Booking, error)
+	AddEvent(managerId, eventId string, typ EventKind, capacity int32) (AddOutcome, error)
+	RemoveEvent(managerId, eventId string, typ EventKind) (RemovalOutcome, error)
+	ListEventAvailability(managerId string, typ EventKind) (EventSlotList, error)
+	BookEvent(customerId, eventId string, typ EventKind) (Booking, error)
 	GetBookingSchedule(customerId string) (BookingList, error)
-	CancelEvent(customerId, eventId string, typ EventType) (Booking, error)
-	SwapEvent(customerId, newEventId string, newType EventType, oldEventId string, oldType EventType) (SwapOutcome, error)
+	CancelEvent(customerId, eventId string, typ EventKind) (Booking, error)
+	SwapEvent(customerId, newEventId string, newType EventKind, oldEventId string, oldType EventKind) (SwapOutcome, error)
 }

@@ -2,9 +2,10 @@
 // fault-tolerance tests. The mode is set at run time by the replica host
 // (through its control interface), never derived from request contents.
 //
-// Only "wrong" is acted on by the services themselves (they corrupt their
-// replies, see dems.WithFaults and justhungry.WithFaults); "crash" and "slow"
-// are carried out by the host process, which reads the mode from the Switch.
+// Wrap puts a Switch in front of a replicas.Service: "wrong" makes the
+// service answer with deterministically wrong but well-formed replies (see
+// WrongExecutor), "slow" delays each reply, and "crash" ends the process
+// through an exit function the process shell supplies.
 package fault
 
 import (

@@ -9,12 +9,12 @@ const OtherCityMonthlyLimit = 3
 // key identifies an event: the same id may exist once per event type.
 type key struct {
 	id  string
-	typ EventType
+	typ EventKind
 }
 
 type event struct {
 	eid      eventID
-	typ      EventType
+	typ      EventKind
 	capacity int32
 	booked   map[string]struct{} // customer ids
 }
@@ -24,26 +24,26 @@ func (e *event) remaining() int32   { return e.capacity - int32(len(e.booked)) }
 func (e *event) slot() EventSlot    { return EventSlot{e.eid.id, e.typ, e.capacity, e.remaining()} }
 func (e *event) less(o *event) bool { return lessEvent(e.eid, e.typ, o.eid, o.typ) }
 
-func lessEvent(a eventID, at EventType, b eventID, bt EventType) bool {
+func lessEvent(a eventID, at EventKind, b eventID, bt EventKind) bool {
 	if a.order() != b.order() {
 		return a.order() < b.order()
 	}
 	return at < bt
 }
 
-// Service is one replica's DEMS state. It is not safe for concurrent use:
+// State is one replica's DEMS state. It is not safe for concurrent use:
 // the replica manager delivers requests one at a time in sequence order.
-type Service struct {
+type State struct {
 	events   map[key]*event
 	bookings map[string]map[key]*event // customer id -> booked events
 }
 
-// NewEmpty returns a service with no events.
-func NewEmpty() *Service {
-	return &Service{events: map[key]*event{}, bookings: map[string]map[key]*event{}}
+// NewState returns a state with no events.
+func NewState() *State {
+	return &State{events: map[key]*event{}, bookings: map[string]map[key]*event{}}
 }
 
-var _ EventManagement = (*Service)(nil)
+var _ EventManagement = (*State)(nil)
 
 // manager checks a manager id and, when city >= 0, that it manages that city.
 func manager(managerId string) (user, *EventError) {
@@ -68,7 +68,7 @@ func customer(customerId string) (user, *EventError) {
 	return u, nil
 }
 
-func checkType(t EventType) *EventError {
+func checkType(t EventKind) *EventError {
 	if !t.Valid() {
 		return errorf(InvalidEventType, "event type %d is not Conferences, Seminars or TradeShows", uint32(t))
 	}
@@ -76,7 +76,7 @@ func checkType(t EventType) *EventError {
 }
 
 // managedEvent validates the arguments common to addEvent and removeEvent.
-func managedEvent(managerId, eventId string, typ EventType) (eventID, *EventError) {
+func managedEvent(managerId, eventId string, typ EventKind) (eventID, *EventError) {
 	m, err := manager(managerId)
 	if err != nil {
 		return eventID{}, err
@@ -95,7 +95,7 @@ func managedEvent(managerId, eventId string, typ EventType) (eventID, *EventErro
 }
 
 // AddEvent creates an event or changes an existing event's capacity.
-func (s *Service) AddEvent(managerId, eventId string, typ EventType, capacity int32) (AddOutcome, error) {
+func (s *State) AddEvent(managerId, eventId string, typ EventKind, capacity int32) (AddOutcome, error) {
 	eid, err := managedEvent(managerId, eventId, typ)
 	if err != nil {
 		return AddOutcome{}, err
@@ -116,7 +116,7 @@ func (s *Service) AddEvent(managerId, eventId string, typ EventType, capacity in
 }
 
 // RemoveEvent deletes an event and rebooks its customers (SPEC 3).
-func (s *Service) RemoveEvent(managerId, eventId string, typ EventType) (RemovalOutcome, error) {
+func (s *State) RemoveEvent(managerId, eventId string, typ EventKind) (RemovalOutcome, error) {
 	if _, err := managedEvent(managerId, eventId, typ); err != nil {
 		return RemovalOutcome{}, err
 	}
@@ -142,7 +142,7 @@ func (s *Service) RemoveEvent(managerId, eventId string, typ EventType) (Removal
 
 // rebookTarget is the first event after from (same type and city) with a
 // free seat that u has not booked and that keeps u within the limit.
-func (s *Service) rebookTarget(u user, from *event) *event {
+func (s *State) rebookTarget(u user, from *event) *event {
 	var best *event
 	for _, ev := range s.events {
 		if ev.typ != from.typ || ev.eid.city != from.eid.city || ev.eid.order() <= from.eid.order() {
@@ -159,7 +159,7 @@ func (s *Service) rebookTarget(u user, from *event) *event {
 }
 
 // ListEventAvailability lists every event of a type, all cities.
-func (s *Service) ListEventAvailability(managerId string, typ EventType) (EventSlotList, error) {
+func (s *State) ListEventAvailability(managerId string, typ EventKind) (EventSlotList, error) {
 	if _, err := manager(managerId); err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func (s *Service) ListEventAvailability(managerId string, typ EventType) (EventS
 }
 
 // customerEvent validates a customer id, an event id and a type.
-func customerEvent(customerId, eventId string, typ EventType) (user, eventID, *EventError) {
+func customerEvent(customerId, eventId string, typ EventKind) (user, eventID, *EventError) {
 	u, err := customer(customerId)
 	if err != nil {
 		return u, eventID{}, err
@@ -194,7 +194,7 @@ func customerEvent(customerId, eventId string, typ EventType) (user, eventID, *E
 }
 
 // BookEvent books one seat for the customer.
-func (s *Service) BookEvent(customerId, eventId string, typ EventType) (Booking, error) {
+func (s *State) BookEvent(customerId, eventId string, typ EventKind) (Booking, error) {
 	u, _, err := customerEvent(customerId, eventId, typ)
 	if err != nil {
 		return Booking{}, err
@@ -209,7 +209,7 @@ func (s *Service) BookEvent(customerId, eventId string, typ EventType) (Booking,
 
 // checkBookable applies the booking rules; the limit ignores the booking
 // `ignore` (the old event of a swap).
-func (s *Service) checkBookable(u user, k, ignore key) (*event, *EventError) {
+func (s *State) checkBookable(u user, k, ignore key) (*event, *EventError) {
 	ev, ok := s.events[k]
 	if !ok {
 		return nil, errorf(NotFound, "no %s event %s", k.typ, k.id)
@@ -228,7 +228,7 @@ func (s *Service) checkBookable(u user, k, ignore key) (*event, *EventError) {
 }
 
 // withinLimit reports whether u may book one more event at target.
-func (s *Service) withinLimit(u user, target eventID, ignore key) bool {
+func (s *State) withinLimit(u user, target eventID, ignore key) bool {
 	if target.city == u.city {
 		return true
 	}
@@ -242,7 +242,7 @@ func (s *Service) withinLimit(u user, target eventID, ignore key) bool {
 }
 
 // GetBookingSchedule lists the customer's bookings, all cities.
-func (s *Service) GetBookingSchedule(customerId string) (BookingList, error) {
+func (s *State) GetBookingSchedule(customerId string) (BookingList, error) {
 	u, err := customer(customerId)
 	if err != nil {
 		return nil, err
@@ -260,7 +260,7 @@ func (s *Service) GetBookingSchedule(customerId string) (BookingList, error) {
 }
 
 // CancelEvent cancels a booking the customer holds.
-func (s *Service) CancelEvent(customerId, eventId string, typ EventType) (Booking, error) {
+func (s *State) CancelEvent(customerId, eventId string, typ EventKind) (Booking, error) {
 	u, _, err := customerEvent(customerId, eventId, typ)
 	if err != nil {
 		return Booking{}, err
@@ -273,7 +273,7 @@ func (s *Service) CancelEvent(customerId, eventId string, typ EventType) (Bookin
 	return Booking{CustomerId: u.id, EventId: eventId, Type: typ}, nil
 }
 
-func (s *Service) heldBooking(u user, k key) (*event, *EventError) {
+func (s *State) heldBooking(u user, k key) (*event, *EventError) {
 	ev, ok := s.events[k]
 	if !ok {
 		return nil, errorf(NotFound, "no %s event %s", k.typ, k.id)
@@ -286,7 +286,7 @@ func (s *Service) heldBooking(u user, k key) (*event, *EventError) {
 
 // SwapEvent replaces the old booking with the new one, or changes nothing.
 // Every check runs before the first change, which is what makes it atomic.
-func (s *Service) SwapEvent(customerId, newEventId string, newType EventType, oldEventId string, oldType EventType) (SwapOutcome, error) {
+func (s *State) SwapEvent(customerId, newEventId string, newType EventKind, oldEventId string, oldType EventKind) (SwapOutcome, error) {
 	u, _, err := customerEvent(customerId, newEventId, newType)
 	if err != nil {
 		return SwapOutcome{}, err
@@ -314,12 +314,12 @@ func (s *Service) SwapEvent(customerId, newEventId string, newType EventType, ol
 	}, nil
 }
 
-func (s *Service) hasBooked(customerId string, k key) bool {
+func (s *State) hasBooked(customerId string, k key) bool {
 	_, ok := s.bookings[customerId][k]
 	return ok
 }
 
-func (s *Service) book(customerId string, ev *event) {
+func (s *State) book(customerId string, ev *event) {
 	ev.booked[customerId] = struct{}{}
 	m := s.bookings[customerId]
 	if m == nil {
@@ -329,7 +329,7 @@ func (s *Service) book(customerId string, ev *event) {
 	m[ev.key()] = ev
 }
 
-func (s *Service) unbook(customerId string, ev *event) {
+func (s *State) unbook(customerId string, ev *event) {
 	delete(ev.booked, customerId)
 	m := s.bookings[customerId]
 	delete(m, ev.key())

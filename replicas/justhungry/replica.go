@@ -1,0 +1,140 @@
+package justhungry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"concord/postcodes"
+	"concord/postcodes/lookup"
+	"concord/replicas"
+	"concord/replicas/internal/cdrio"
+)
+
+// AddressLookup is the postcode web service as the primary sees it;
+// *lookup.Client implements it. Errors: errors.Is(err,
+// lookup.ErrUnknownPostcode) for a postcode that does not exist; anything
+// else (lookup.ErrUnavailable, a timeout) means the service is unavailable.
+type AddressLookup interface {
+	Lookup(ctx context.Context, postcode string) (postcodes.Address, error)
+}
+
+// LookupFunc adapts a function to AddressLookup.
+type LookupFunc func(ctx context.Context, postcode string) (postcodes.Address, error)
+
+func (f LookupFunc) Lookup(ctx context.Context, pc string) (postcodes.Address, error) {
+	return f(ctx, pc)
+}
+
+// LookupTimeout bounds one lookup however the client is configured, so a
+// request never hangs on the web service.
+const LookupTimeout = 5 * time.Second
+
+// Replica runs the Just Hungry state machine behind replicas.Service.
+type Replica struct {
+	s      *State
+	lookup AddressLookup
+}
+
+var _ replicas.Service = (*Replica)(nil)
+
+// NewService returns a replica with the sample restaurants that looks
+// addresses up with l (nil: every lookup is "unavailable"; backups replay
+// the primary's recorded lookups and never call it).
+func NewService(l AddressLookup) replicas.Service { return NewReplica(NewSampleState(), l) }
+
+// NewReplica serves an existing state.
+func NewReplica(s *State, l AddressLookup) *Replica { return &Replica{s: s, lookup: l} }
+
+// State gives access to the business logic.
+func (r *Replica) State() *State { return r.s }
+
+func (r *Replica) Name() string { return "justhungry" }
+
+// Execute runs one request. A request carrying Inputs (on a backup) replays
+// the recorded lookup; otherwise the lookup is made and recorded in
+// Reply.Inputs for the backups.
+func (r *Replica) Execute(req replicas.Request) replicas.Reply { return r.execute(req, false) }
+
+// ExecuteWrong runs the request as Execute does (the state stays correct)
+// but answers with a deterministically wrong, well-formed reply.
+func (r *Replica) ExecuteWrong(req replicas.Request) replicas.Reply { return r.execute(req, true) }
+
+func (r *Replica) execute(req replicas.Request, wrong bool) replicas.Reply {
+	d := cdrio.Decoder(req)
+	c := decodeCall(req.Operation, d)
+	if c == nil {
+		return cdrio.BadOperation(req.Enc)
+	}
+	if err := d.Err(); err != nil {
+		return cdrio.SystemError(req.Enc, err, cdrio.CompletedNo)
+	}
+	var inputs []byte
+	resolve := func(pc string) (Address, error) {
+		o, err := r.resolve(req.Inputs, pc)
+		if err != nil {
+			return Address{}, err
+		}
+		inputs = o.encode()
+		if o.err != nil {
+			return Address{}, o.err
+		}
+		return o.addr, nil
+	}
+	res, err := c(r.s, resolve)
+	var rep replicas.Reply
+	switch {
+	case err == nil:
+		if wrong {
+			res = corrupt(res)
+		}
+		e := cdrio.Encoder(req.Enc)
+		res.marshalCDR(e)
+		rep = cdrio.Result(req.Enc, e, replicas.NoException, cdrio.CompletedYes)
+	default:
+		oe, ok := err.(*OrderError)
+		if !ok { // unreadable recorded inputs: refuse before any change
+			return cdrio.SystemException(req.Enc, "INTERNAL", 0, cdrio.CompletedNo)
+		}
+		if wrong {
+			oe = &OrderError{Reason: (oe.Reason + 1) % reasonCodeCount, Message: oe.Message}
+		}
+		rep = cdrio.UserException(req.Enc, RepoIDOrderError, oe.MarshalCDR, cdrio.CompletedNo)
+	}
+	rep.Inputs = inputs
+	return rep
+}
+
+// resolve replays recorded inputs or asks the web service.
+func (r *Replica) resolve(recorded []byte, pc string) (lookupOutcome, error) {
+	if len(recorded) > 0 {
+		o, err := decodeOutcome(recorded)
+		if err == nil && o.postcode != pc {
+			err = fmt.Errorf("%w: recorded %q, request asks %q", errBadInputs, o.postcode, pc)
+		}
+		return o, err
+	}
+	o := lookupOutcome{postcode: pc}
+	if r.lookup == nil {
+		o.err = errorf(AddressServiceUnavailable, "no address service is configured")
+		return o, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), LookupTimeout)
+	defer cancel()
+	a, err := r.lookup.Lookup(ctx, pc)
+	switch {
+	case err == nil:
+		o.addr = Address{Postcode: pc, Line: a.Line, District: a.Town, Region: a.Region,
+			Country: a.Country, Latitude: a.Latitude, Longitude: a.Longitude}
+	case errors.Is(err, lookup.ErrUnknownPostcode):
+		o.err = errorf(UnknownPostcode, "postcode %s does not exist", pc)
+	default:
+		o.err = errorf(AddressServiceUnavailable, "the address service did not answer for %s; try again later", pc)
+	}
+	return o, nil
+}
+
+func (r *Replica) Snapshot() []byte       { return r.s.Snapshot() }
+func (r *Replica) Restore(b []byte) error { return r.s.Restore(b) }
+func (r *Replica) Digest() [32]byte       { return cdrio.Digest(r.s.Snapshot()) }
