@@ -1,0 +1,67 @@
+package omni
+
+import (
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"concord/giop/ior"
+)
+
+var (
+	concordOnce sync.Once
+	concordBin  string
+	concordErr  error
+)
+
+// buildConcord builds the concord binary once per test run.
+func buildConcord(t testing.TB) string {
+	t.Helper()
+	concordOnce.Do(func() {
+		concordBin = filepath.Join(workDir, "concord")
+		cmd := exec.Command("go", "build", "-o", concordBin, "./cmd/concord")
+		cmd.Dir = repoRoot
+		if out, err := cmd.CombinedOutput(); err != nil {
+			concordErr = &buildError{out: string(out), err: err}
+		}
+	})
+	require.NoError(t, concordErr, "go build ./cmd/concord")
+	return concordBin
+}
+
+type buildError struct {
+	out string
+	err error
+}
+
+func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
+
+// concordServer is a running `concord bench-server`.
+type concordServer struct {
+	IOR  string
+	Addr ior.Address
+	proc *proc
+}
+
+func startConcord(t testing.TB, extra ...string) *concordServer {
+	t.Helper()
+	bin := buildConcord(t)
+	iorFile := filepath.Join(t.TempDir(), "echo.ior")
+	args := append([]string{"bench-server", "--listen", "127.0.0.1:0", "--ior-file", iorFile}, extra...)
+	p := startProc(t, bin, args...)
+	s := &concordServer{IOR: waitFile(t, p, iorFile), proc: p}
+	s.Addr = iorAddress(t, s.IOR)
+	return s
+}
+
+// corbaloc builds a corbaloc URL for key at a; minor < 0 leaves the version
+// out, which omniORB reads as GIOP 1.0.
+func corbaloc(a ior.Address, minor int, key string) string {
+	if minor < 0 {
+		return "corbaloc:iiop:" + a.String() + "/" + ior.EscapeKey([]byte(key))
+	}
+	return ior.CorbalocURL(1, uint8(minor), a, []byte(key))
+}
