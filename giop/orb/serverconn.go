@@ -1,7 +1,6 @@
 package orb
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -18,8 +17,8 @@ import (
 // peer cannot pin request goroutines forever.
 const writeTimeout = 30 * time.Second
 
-// outMsg is one encoded message queued for the writer; enc (if any) goes
-// back to the pool once the bytes are written.
+// outMsg is one encoded message to send; enc (if any) goes back to the pool
+// once the bytes are written or copied.
 type outMsg struct {
 	b   []byte
 	enc *cdr.Encoder
@@ -50,7 +49,15 @@ type serverConn struct {
 	ctx    context.Context // cancelled when the connection breaks
 	cancel context.CancelFunc
 
-	out chan outMsg
+	// Writing: whoever sends while nobody is writing writes at once (no
+	// hand-off to another goroutine); messages sent meanwhile accumulate in
+	// wbuf and the writing goroutine writes them in one go before it leaves.
+	wmu      sync.Mutex
+	wbuf     []byte
+	spare    []byte
+	flushing bool
+	wclosed  bool // no more output: closed, or a write failed
+	wdone    bool // the write side is shut
 
 	mu        sync.Mutex
 	inflight  map[uint32]*call // two-way requests by id, for CancelRequest
@@ -77,7 +84,7 @@ type call struct {
 func newServerConn(s *Server, nc net.Conn) *serverConn {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &serverConn{srv: s, nc: nc, peer: nc.RemoteAddr().String(), ctx: ctx, cancel: cancel,
-		out: make(chan outMsg, 256), inflight: map[uint32]*call{}}
+		inflight: map[uint32]*call{}}
 	c.version.Store(versionKey(giop.V1_0))
 	c.touch()
 	return c
@@ -89,11 +96,6 @@ func versionOf(k uint32) giop.Version  { return giop.Version{Major: uint8(k >> 8
 func (c *serverConn) touch() { c.lastActivity.Store(time.Now().UnixNano()) }
 
 func (c *serverConn) serve() {
-	writerDone := make(chan struct{})
-	go func() {
-		c.writeLoop()
-		close(writerDone)
-	}()
 	if d := c.srv.cfg.IdleTimeout; d > 0 {
 		c.idleTimer = time.AfterFunc(d, c.checkIdle)
 	}
@@ -103,7 +105,6 @@ func (c *serverConn) serve() {
 	}
 	c.reqWG.Wait()
 	c.closeOut()
-	<-writerDone
 	c.cancel()
 	c.nc.Close()
 	c.srv.removeConn(c)
@@ -398,57 +399,77 @@ func (c *serverConn) handleLocate(m *giop.Message) bool {
 	return true
 }
 
-// send queues a message for the writer; after the connection's output is
-// closed it is dropped.
+// send writes a message, or queues it behind the write in progress; after
+// the output is closed it is dropped.
 func (c *serverConn) send(m outMsg) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.outClosed {
-		if m.enc != nil {
-			putEncoder(m.enc)
-		}
+	c.wmu.Lock()
+	if c.wclosed {
+		c.wmu.Unlock()
+		release(m)
 		return
 	}
-	c.out <- m
+	if c.flushing {
+		c.wbuf = append(c.wbuf, m.b...)
+		c.wmu.Unlock()
+		release(m)
+		return
+	}
+	c.flushing = true
+	c.wmu.Unlock()
+	ok := c.write(m.b)
+	release(m)
+	c.wmu.Lock()
+	for ok && len(c.wbuf) > 0 {
+		buf := c.wbuf
+		c.wbuf = c.spare[:0]
+		c.wmu.Unlock()
+		ok = c.write(buf)
+		c.wmu.Lock()
+		c.spare = buf[:0]
+	}
+	if !ok {
+		c.wclosed = true
+		c.wbuf = nil
+	}
+	c.flushing = false
+	c.wmu.Unlock()
 }
 
+func release(m outMsg) {
+	if m.enc != nil {
+		putEncoder(m.enc)
+	}
+}
+
+// write writes b to the socket; a failure (or a client that stopped reading
+// for writeTimeout) breaks the connection, which also stops the reader.
+func (c *serverConn) write(b []byte) bool {
+	_ = c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if _, err := c.nc.Write(b); err != nil {
+		c.cancel()
+		c.nc.Close()
+		return false
+	}
+	return true
+}
+
+// closeOut ends the output: once any write in progress is done, the write
+// side is shut (FIN), telling the client nothing more will come.
 func (c *serverConn) closeOut() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.outClosed {
-		c.outClosed = true
-		close(c.out)
+	c.outClosed = true
+	c.mu.Unlock()
+	c.wmu.Lock()
+	c.wclosed = true
+	for c.flushing {
+		c.wmu.Unlock()
+		time.Sleep(time.Millisecond)
+		c.wmu.Lock()
 	}
-}
-
-// writeLoop writes queued messages, flushing only when the queue is empty so
-// that replies finishing together share a system call. After a write error
-// it keeps draining the queue so senders never block.
-func (c *serverConn) writeLoop() {
-	bw := bufio.NewWriterSize(c.nc, 64<<10)
-	var failed bool
-	for m := range c.out {
-		if !failed {
-			if _, err := bw.Write(m.b); err != nil {
-				failed = true
-			}
-		}
-		if m.enc != nil {
-			putEncoder(m.enc)
-		}
-		if !failed && len(c.out) == 0 && bw.Buffered() > 0 {
-			_ = c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
-			if err := bw.Flush(); err != nil {
-				failed = true
-			}
-		}
-		if failed {
-			c.cancel()
-			c.nc.Close() // unblocks the reader too
-		}
-	}
-	if !failed && bw.Flush() == nil {
-		// Nothing more will be written: tell the client with a FIN.
+	shut := !c.wdone
+	c.wdone = true
+	c.wmu.Unlock()
+	if shut {
 		if tc, ok := c.nc.(interface{ CloseWrite() error }); ok {
 			_ = tc.CloseWrite()
 		}
@@ -476,8 +497,7 @@ func (c *serverConn) sendCloseConnection() {
 	e := getEncoder(false)
 	c.send(outMsg{b: giop.EncodeCloseConnection(e, versionOf(c.version.Load())), enc: e})
 	c.closeOut()
-	// The writer half-closes after flushing; a client that does not close
-	// in turn is cut off shortly after.
+	// A client that does not close in turn is cut off shortly after.
 	_ = c.nc.SetReadDeadline(time.Now().Add(2 * time.Second))
 }
 

@@ -1,7 +1,7 @@
 # omniidl back-end used by concord's corpus test: prints "scoped::name repoid"
 # for every declaration that carries a repository id, so the Go parser's ids
 # can be compared with omniidl's own.
-from omniidl import idlast
+from omniidl import idlast, idltype
 
 
 def _emit(d):
@@ -10,6 +10,9 @@ def _emit(d):
 
 def _walk_type(t):
     # Constructed types declared inline (struct in a member, enum in a union...).
+    # The member's type is an idltype.Declared wrapping the declaration.
+    if isinstance(t, idltype.Declared):
+        t = t.decl()
     if t is not None and isinstance(t, (idlast.Struct, idlast.Union, idlast.Enum)):
         _walk(t)
 
