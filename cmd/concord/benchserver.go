@@ -1,7 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/pflag"
 
@@ -19,6 +22,7 @@ func runBenchServer(args []string) error {
 	listen := fs.String("listen", "127.0.0.1:2809", "IIOP listen address HOST:PORT")
 	iorFile := fs.String("ior-file", "", "write the Echo object's stringified IOR to this file")
 	maxMsg := fs.Int("max-message-size", 0, "largest GIOP message accepted, in bytes (0: 64 MiB)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `FILE` until shutdown (performance work)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,6 +38,17 @@ func runBenchServer(args []string) error {
 	}
 	slog.Info("bench-server listening", "addr", addr.String(),
 		"corbaloc", ior.CorbalocURL(1, 2, addr, []byte(benchecho.ObjectKey)), "ior-file", *iorFile)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	srv := orb.NewServer(adapter, orb.ServerConfig{MaxMessageSize: *maxMsg})
 	return serveUntilSignal(srv, ln)
 }
