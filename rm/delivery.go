@@ -77,9 +77,14 @@ type Tick struct{ Now time.Duration }
 // and including Seq (after a state transfer): delivery resumes at Seq+1.
 type Restored struct{ Seq uint64 }
 
+// Suspend pauses delivery because the replica is being replaced or
+// restarted: requests keep being held back until Restored.
+type Suspend struct{}
+
 func (Recv) isEvent()     {}
 func (Tick) isEvent()     {}
 func (Restored) isEvent() {}
+func (Suspend) isEvent()  {}
 
 // Output is Send, Deliver, NeedState or Fault.
 type Output interface{ isOutput() }
@@ -145,6 +150,7 @@ type Delivery struct {
 	lastNak      time.Duration
 	naked        bool // a NAK was sent since the gap opened
 	lastAck      time.Duration
+	lastAcked    uint64
 	sinceAck     int
 	transferring bool
 
@@ -192,6 +198,8 @@ func (d *Delivery) Step(ev Event) []Output {
 		d.tick()
 	case Restored:
 		d.restored(e.Seq)
+	case Suspend:
+		d.transferring = true
 	}
 	d.trackGap()
 	return d.out
@@ -275,6 +283,12 @@ func (d *Delivery) deliverReady() {
 }
 
 func (d *Delivery) restored(seq uint64) {
+	if seq+1 < d.next {
+		// The requests between seq and next were delivered and are gone:
+		// this state is too old to resume from.
+		d.stats.Unexpected++
+		return
+	}
 	d.transferring = false
 	// Drop what the restored state already covers.
 	for ; d.next <= seq; d.next++ {
@@ -302,7 +316,9 @@ func (d *Delivery) tick() {
 	if d.gap && d.now-d.gapSince >= d.cfg.NakDelay && (!d.naked || d.now-d.lastNak >= d.cfg.NakInterval) {
 		d.nak()
 	}
-	if d.now-d.lastAck >= d.cfg.AckInterval {
+	// Ack when something new was delivered; when idle, only as a slower
+	// keep-alive (the sequencer must keep counting this RM as live).
+	if idle := d.next-1 == d.lastAcked; d.now-d.lastAck >= d.cfg.AckInterval && (!idle || d.now-d.lastAck >= 20*d.cfg.AckInterval) {
 		d.ack()
 	}
 }
@@ -333,6 +349,7 @@ func (d *Delivery) nak() {
 
 func (d *Delivery) ack() {
 	d.lastAck = d.now
+	d.lastAcked = d.next - 1
 	d.sinceAck = 0
 	d.stats.Acks++
 	d.send(&wire.Ack{Delivered: d.next - 1})

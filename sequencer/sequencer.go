@@ -114,6 +114,7 @@ type Stats struct {
 	CatchUps      uint64
 	Heartbeats    uint64
 	Evicted       uint64 // requests dropped from a full buffer before all RMs acked
+	Backpressure  uint64 // requests refused (unacknowledged) because the buffer is full
 	Buffered      uint64 // requests currently held for retransmission
 	LastSeq       uint64
 }
@@ -264,8 +265,12 @@ func (s *Sequencer) request(from netip.AddrPort, q *wire.Request) {
 		return
 	}
 	if s.next-s.low == uint64(len(s.buf)) {
-		if s.low == s.unsent {
-			s.flush() // never evict what no RM has seen
+		// Full: evict the oldest only if some RM has delivered it, so a
+		// lagging RM can still get it by state transfer. Otherwise push
+		// back: no ack, and the FE retransmits later.
+		if s.low > s.maxAcked() {
+			s.stats.Backpressure++
+			return
 		}
 		s.buf[s.low%uint64(len(s.buf))] = wire.Request{}
 		s.low++
@@ -358,6 +363,14 @@ func (s *Sequencer) nak(i int, m *wire.Nak) {
 		s.stats.CatchUps++
 		s.send(Output{To: r.Addr, Pkt: s.pkt(&wire.CatchUp{Low: s.low, High: s.unsent - 1}, 0)})
 	}
+}
+
+func (s *Sequencer) maxAcked() uint64 {
+	var m uint64
+	for i := range s.rms {
+		m = max(m, s.rms[i].acked)
+	}
+	return m
 }
 
 func (s *Sequencer) live(r *rmState) bool { return s.now-r.lastHeard <= s.cfg.RMTimeout }

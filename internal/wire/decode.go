@@ -87,7 +87,7 @@ func (r *reader) need(count, min int) bool {
 }
 
 // minRequestLen is the encoded size of an empty request.
-const minRequestLen = 4 + 8 + 1 + 2 + 2 + 2 + 6
+const minRequestLen = 4 + 8 + 1 + 2 + 2 + 2 + encodingLen + 4 + 4
 
 // decode parses a payload. It copies the payload once and lets the message's
 // byte slices alias that copy.
@@ -112,29 +112,7 @@ func decode(t Type, payload []byte) (Msg, error) {
 		}
 		m = a
 	case TypeSequenced:
-		s := &Sequenced{First: r.u64()}
-		n := int(r.u16())
-		if s.First == 0 || s.First+uint64(n) < s.First {
-			r.fail("sequenced batch first=%d count=%d", s.First, n)
-		}
-		if r.need(n, seqEntryHead+minRequestLen) {
-			s.Requests = make([]Request, n)
-			for i := range s.Requests {
-				sub := &reader{b: r.raw(int(r.u32()))}
-				if r.err != nil {
-					break
-				}
-				s.Requests[i] = sub.request()
-				if sub.err == nil && sub.left() != 0 {
-					sub.fail("%d trailing bytes in entry %d", sub.left(), i)
-				}
-				if sub.err != nil {
-					r.err = sub.err
-					break
-				}
-			}
-		}
-		m = s
+		m = decodeSequenced(r)
 	case TypeNak:
 		n := &Nak{}
 		c := int(r.u16())
@@ -160,17 +138,24 @@ func decode(t Type, payload []byte) (Msg, error) {
 		}
 		m = c
 	case TypeReply:
-		rp := &Reply{Seq: r.u64(), ID: r.u64(), Replica: r.u32()}
-		rp.Body = r.args()
+		rp := &Reply{Seq: r.u64(), ID: r.u64(), Replica: r.u32(), Status: r.u32()}
+		if r.err == nil && rp.Status > MaxReplyStatus {
+			r.fail("reply status %d", rp.Status)
+		}
+		rp.Body = r.bytes(int(r.u32()))
 		m = rp
 	case TypeFaultReport:
 		f := &FaultReport{Replica: r.u32(), Seq: r.u64(), Kind: FaultKind(r.u8())}
-		if r.err == nil && f.Kind != FaultWrong && f.Kind != FaultMissing {
+		if r.err == nil && (f.Kind < FaultWrong || f.Kind > FaultCleared) {
 			r.fail("fault kind %d", f.Kind)
 		}
 		m = f
 	case TypeHeartbeat:
 		m = &Heartbeat{Seq: r.u64()}
+	case TypeStateQuery, TypeStateOffer, TypeStateFetch, TypeStateChunk:
+		m = decodeState(t, r)
+	case TypePBUpdate, TypePBAck, TypePrimaryQuery, TypePrimary:
+		m = decodePB(t, r)
 	default:
 		return nil, errf(ReasonType, "type %d", t)
 	}
@@ -181,4 +166,30 @@ func decode(t Type, payload []byte) (Msg, error) {
 		return nil, r.err
 	}
 	return m, nil
+}
+
+func decodeSequenced(r *reader) *Sequenced {
+	s := &Sequenced{First: r.u64()}
+	n := int(r.u16())
+	if s.First == 0 || s.First+uint64(n) < s.First {
+		r.fail("sequenced batch first=%d count=%d", s.First, n)
+	}
+	if r.need(n, seqEntryHead+minRequestLen) {
+		s.Requests = make([]Request, n)
+		for i := range s.Requests {
+			sub := &reader{b: r.raw(int(r.u32()))}
+			if r.err != nil {
+				break
+			}
+			s.Requests[i] = sub.request()
+			if sub.err == nil && sub.left() != 0 {
+				sub.fail("%d trailing bytes in entry %d", sub.left(), i)
+			}
+			if sub.err != nil {
+				r.err = sub.err
+				break
+			}
+		}
+	}
+	return s
 }

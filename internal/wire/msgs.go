@@ -5,53 +5,64 @@ import (
 	"net/netip"
 )
 
-// Args is an opaque CDR encapsulation fragment: the bytes plus what a decoder
-// needs to read them (byte order, and the stream offset modulo 8 of Body[0]
-// so that CDR alignment padding still lines up).
-type Args struct {
+// Encoding says how a request's CDR arguments were encoded and how the reply
+// body must be encoded (it mirrors replicas.Encoding field for field).
+// Layout: flags(1: bit 0 little-endian) argsOffset(1) replyOffset(1)
+// giopMinor(1) charCodeSet(4) wcharCodeSet(4).
+type Encoding struct {
 	LittleEndian bool
-	Align        uint8 // 0..7
-	Body         []byte
+	ArgsOffset   uint8 // 0..7
+	ReplyOffset  uint8 // 0..7
+	GIOPMinor    uint8
+	CharCodeSet  uint32
+	WCharCodeSet uint32
 }
 
-func (a Args) size() int { return 1 + 1 + 4 + len(a.Body) }
+const encodingLen = 12
 
-func (a Args) appendTo(b []byte) []byte {
+func (e Encoding) appendTo(b []byte) []byte {
 	var f byte
-	if a.LittleEndian {
+	if e.LittleEndian {
 		f = 1
 	}
-	b = append(b, f, a.Align&7)
-	b = binary.BigEndian.AppendUint32(b, uint32(len(a.Body)))
-	return append(b, a.Body...)
+	b = append(b, f, e.ArgsOffset, e.ReplyOffset, e.GIOPMinor)
+	b = binary.BigEndian.AppendUint32(b, e.CharCodeSet)
+	return binary.BigEndian.AppendUint32(b, e.WCharCodeSet)
 }
 
-func (r *reader) args() Args {
-	f, al := r.u8(), r.u8()
+func (r *reader) encoding() Encoding {
+	f, ao, ro, minor := r.u8(), r.u8(), r.u8(), r.u8()
 	if f&^1 != 0 {
-		r.fail("args flags %#x", f)
+		r.fail("encoding flags %#x", f)
 	}
-	if al > 7 {
-		r.fail("args alignment %d", al)
+	if ao > 7 || ro > 7 {
+		r.fail("encoding offsets %d/%d (0..7)", ao, ro)
 	}
-	return Args{LittleEndian: f&1 == 1, Align: al, Body: r.bytes(int(r.u32()))}
+	return Encoding{LittleEndian: f&1 == 1, ArgsOffset: ao, ReplyOffset: ro, GIOPMinor: minor,
+		CharCodeSet: r.u32(), WCharCodeSet: r.u32()}
 }
 
 // Request is one client call, FE -> sequencer, and again inside Sequenced.
+// Layout: fe(4) id(8) addrLen(1: 0, 4 or 16) addr port(2) service(str16)
+// operation(str16) encoding(12) args(u32 len + bytes) inputs(u32 len + bytes).
 type Request struct {
 	FE        uint32 // front end id
 	ID        uint64 // FE request id: unique per FE, allocated increasing
 	ReplyTo   netip.AddrPort
 	Service   string
 	Operation string
-	Args      Args
+	Enc       Encoding
+	Args      []byte // raw CDR arguments
+	// Inputs are non-deterministic inputs obtained by a primary (passive
+	// replication); empty on requests from an FE.
+	Inputs []byte
 }
 
 // Type implements Msg.
 func (*Request) Type() Type { return TypeRequest }
 
 func (q *Request) size() int {
-	n := 4 + 8 + 1 + 2 + 2 + len(q.Service) + 2 + len(q.Operation) + q.Args.size()
+	n := 4 + 8 + 1 + 2 + 2 + len(q.Service) + 2 + len(q.Operation) + encodingLen + 4 + len(q.Args) + 4 + len(q.Inputs)
 	if q.ReplyTo.IsValid() {
 		n += q.ReplyTo.Addr().BitLen() / 8
 	}
@@ -71,7 +82,9 @@ func (q *Request) appendTo(b []byte) []byte {
 	b = binary.BigEndian.AppendUint16(b, q.ReplyTo.Port())
 	b = appendStr16(b, q.Service)
 	b = appendStr16(b, q.Operation)
-	return q.Args.appendTo(b)
+	b = q.Enc.appendTo(b)
+	b = appendBytes32(b, q.Args)
+	return appendBytes32(b, q.Inputs)
 }
 
 func (r *reader) request() Request {
@@ -90,10 +103,14 @@ func (r *reader) request() Request {
 	port := r.u16()
 	if ip.IsValid() {
 		q.ReplyTo = netip.AddrPortFrom(ip, port)
+	} else if port != 0 {
+		r.fail("reply port %d without an address", port)
 	}
 	q.Service = r.str16()
 	q.Operation = r.str16()
-	q.Args = r.args()
+	q.Enc = r.encoding()
+	q.Args = r.bytes(int(r.u32()))
+	q.Inputs = r.bytes(int(r.u32()))
 	return q
 }
 
@@ -197,21 +214,27 @@ func (c *CatchUp) appendTo(b []byte) []byte {
 }
 
 // Reply is one replica's answer, RM -> FE.
+// Layout: seq(8) id(8) replica(4) status(4) body(u32 len + bytes).
 type Reply struct {
 	Seq     uint64
 	ID      uint64 // FE request id
 	Replica uint32
-	Body    Args // CDR reply bytes, compared byte for byte by the FE's voter
+	Status  uint32 // GIOP reply status (replicas.ReplyStatus)
+	Body    []byte // CDR reply body, compared byte for byte by the FE's voter
 }
+
+// MaxReplyStatus is the highest reply status accepted (SYSTEM_EXCEPTION).
+const MaxReplyStatus = 2
 
 // Type implements Msg.
 func (*Reply) Type() Type  { return TypeReply }
-func (r *Reply) size() int { return 8 + 8 + 4 + r.Body.size() }
+func (r *Reply) size() int { return 8 + 8 + 4 + 4 + 4 + len(r.Body) }
 func (r *Reply) appendTo(b []byte) []byte {
 	b = binary.BigEndian.AppendUint64(b, r.Seq)
 	b = binary.BigEndian.AppendUint64(b, r.ID)
 	b = binary.BigEndian.AppendUint32(b, r.Replica)
-	return r.Body.appendTo(b)
+	b = binary.BigEndian.AppendUint32(b, r.Status)
+	return appendBytes32(b, r.Body)
 }
 
 // FaultKind says what the FE saw wrong with a replica.
@@ -221,6 +244,9 @@ type FaultKind uint8
 const (
 	FaultWrong   FaultKind = 1 // answered differently from the majority
 	FaultMissing FaultKind = 2 // did not answer in time
+	// FaultCleared: answered correctly again, which ends a run of wrong
+	// answers (the RMs replace a replica after 3 wrong in a row).
+	FaultCleared FaultKind = 3
 )
 
 func (k FaultKind) String() string {
@@ -229,6 +255,8 @@ func (k FaultKind) String() string {
 		return "wrong"
 	case FaultMissing:
 		return "missing"
+	case FaultCleared:
+		return "cleared"
 	}
 	return "unknown"
 }
@@ -261,4 +289,9 @@ func (h *Heartbeat) appendTo(b []byte) []byte { return binary.BigEndian.AppendUi
 func appendStr16(b []byte, s string) []byte {
 	b = binary.BigEndian.AppendUint16(b, uint16(len(s)))
 	return append(b, s...)
+}
+
+func appendBytes32(b, v []byte) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(len(v)))
+	return append(b, v...)
 }

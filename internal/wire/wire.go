@@ -1,7 +1,7 @@
 // Package wire is the internal UDP datagram format shared by the front end,
 // the sequencer and the replica managers: a fixed header, a typed payload in
 // a documented big-endian binary layout, and a truncated HMAC-SHA256 trailer
-// with the cluster key. README.md has the byte layout.
+// with the cluster key. Each message type's comment gives its byte layout.
 package wire
 
 import (
@@ -12,7 +12,7 @@ import (
 	"sync"
 )
 
-// Layout constants (see README.md).
+// Layout constants.
 const (
 	Magic        = "CNCD"
 	Version      = 1
@@ -32,19 +32,27 @@ type Type uint8
 
 // Message types.
 const (
-	TypeRequest     Type = 1 // FE -> sequencer
-	TypeRequestAck  Type = 2 // sequencer -> FE
-	TypeSequenced   Type = 3 // sequencer -> RM
-	TypeNak         Type = 4 // RM -> sequencer
-	TypeAck         Type = 5 // RM -> sequencer
-	TypeCatchUp     Type = 6 // sequencer -> RM
-	TypeReply       Type = 7 // RM -> FE
-	TypeFaultReport Type = 8 // FE -> RM
-	TypeHeartbeat   Type = 9 // any
-	maxType              = TypeHeartbeat
+	TypeRequest      Type = 1  // FE -> sequencer
+	TypeRequestAck   Type = 2  // sequencer -> FE
+	TypeSequenced    Type = 3  // sequencer -> RM
+	TypeNak          Type = 4  // RM -> sequencer
+	TypeAck          Type = 5  // RM -> sequencer
+	TypeCatchUp      Type = 6  // sequencer -> RM
+	TypeReply        Type = 7  // RM -> FE
+	TypeFaultReport  Type = 8  // FE -> RM
+	TypeHeartbeat    Type = 9  // any
+	TypeStateQuery   Type = 10 // RM -> RM
+	TypeStateOffer   Type = 11 // RM -> RM
+	TypeStateFetch   Type = 12 // RM -> RM
+	TypeStateChunk   Type = 13 // RM -> RM
+	TypePBUpdate     Type = 14 // primary -> backups
+	TypePBAck        Type = 15 // backup -> primary
+	TypePrimaryQuery Type = 16 // FE -> RM
+	TypePrimary      Type = 17 // RM -> FE
+	maxType               = TypePrimary
 )
 
-var typeNames = [...]string{"", "Request", "RequestAck", "Sequenced", "Nak", "Ack", "CatchUp", "Reply", "FaultReport", "Heartbeat"}
+var typeNames = [...]string{"", "Request", "RequestAck", "Sequenced", "Nak", "Ack", "CatchUp", "Reply", "FaultReport", "Heartbeat", "StateQuery", "StateOffer", "StateFetch", "StateChunk", "PBUpdate", "PBAck", "PrimaryQuery", "Primary"}
 
 func (t Type) String() string {
 	if t >= 1 && t <= maxType {
@@ -178,6 +186,10 @@ func validate(m Msg) error {
 	case *Sequenced:
 		if v.First == 0 || len(v.Requests) > 0xffff {
 			return errf(ReasonMalformed, "sequenced batch first=%d count=%d", v.First, len(v.Requests))
+		}
+	case *PBUpdate:
+		if v.First == 0 || len(v.Requests) > 0xffff {
+			return errf(ReasonMalformed, "update batch first=%d count=%d", v.First, len(v.Requests))
 		}
 	}
 	return nil

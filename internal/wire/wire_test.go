@@ -18,14 +18,16 @@ func sampleRequest(id uint64) Request {
 		ReplyTo:   netip.MustParseAddrPort("127.0.0.1:4242"),
 		Service:   "DEMS",
 		Operation: "bookEvent",
-		Args:      Args{LittleEndian: true, Align: 4, Body: []byte{0, 0, 0, 8, 'M', 'T', 'L', 'C'}},
+		Enc:       Encoding{LittleEndian: true, ArgsOffset: 4, ReplyOffset: 0, GIOPMinor: 2, CharCodeSet: 0x05010001, WCharCodeSet: 0x00010109},
+		Args:      []byte{0, 0, 0, 8, 'M', 'T', 'L', 'C'},
+		Inputs:    []byte("addr"),
 	}
 }
 
 func samplePackets() map[string]Packet {
 	q1, q2 := sampleRequest(1), sampleRequest(2)
 	q2.ReplyTo = netip.MustParseAddrPort("[::1]:9")
-	q2.Args = Args{}
+	q2.Args, q2.Inputs = nil, nil
 	return map[string]Packet{
 		"request":       {Sender: 7, Msg: &q1},
 		"request retx":  {Sender: 7, Flags: FlagRetransmit, Msg: &q2},
@@ -34,9 +36,18 @@ func samplePackets() map[string]Packet {
 		"nak":           {Sender: 3, Msg: &Nak{Ranges: []Range{{3, 5}, {9, 9}}}},
 		"ack":           {Sender: 3, Msg: &Ack{Delivered: 99}},
 		"catch-up":      {Sender: 1, Msg: &CatchUp{Low: 100, High: 200}},
-		"reply":         {Sender: 3, Msg: &Reply{Seq: 10, ID: 1, Replica: 3, Body: Args{Align: 0, Body: []byte("ok")}}},
+		"reply":         {Sender: 3, Msg: &Reply{Seq: 10, ID: 1, Replica: 3, Status: 1, Body: []byte("ok")}},
 		"fault report":  {Sender: 7, Msg: &FaultReport{Replica: 2, Seq: 10, Kind: FaultWrong}},
 		"heartbeat":     {Sender: 1, Msg: &Heartbeat{Seq: 11}},
+		"state query":   {Sender: 2, Msg: &StateQuery{Seq: 40}},
+		"pb update":     {Sender: 21, Msg: &PBUpdate{View: 3, First: 7, Requests: []Request{q1}}},
+		"pb ack":        {Sender: 22, Msg: &PBAck{View: 3, Applied: 7}},
+		"primary query": {Sender: 100, Msg: &PrimaryQuery{View: 3, Suspect: 21}},
+		"primary":       {Sender: 22, Msg: &Primary{View: 4, Primary: 22}},
+		"state offer":   {Sender: 3, Msg: &StateOffer{Seq: 40, Size: 9, Digest: [32]byte{1, 2, 3}}},
+		"state fetch":   {Sender: 2, Msg: &StateFetch{Seq: 40, Offset: 4}},
+		"state chunk":   {Sender: 3, Msg: &StateChunk{Seq: 40, Offset: 4, Total: 9, Data: []byte("abcde")}},
+		"fault control": {Sender: 7, Msg: FaultRequest(7, 5, FaultReport{Replica: 2, Seq: 9, Kind: FaultCleared})},
 		"empty request": {Sender: 9, Msg: &Request{}},
 	}
 }
@@ -85,7 +96,8 @@ func TestOpenRejects(t *testing.T) {
 		{"type zero", reseal(func(b []byte) []byte { b[5] = 0; return b }), testKey, ErrType},
 		{"trailing byte", reseal(func(b []byte) []byte { return append(b, 0) }), testKey, ErrMalformed},
 		{"payload cut short", reseal(func(b []byte) []byte { return b[:len(b)-3] }), testKey, ErrMalformed},
-		{"args length lies", reseal(func(b []byte) []byte { b[len(b)-9] = 0xff; return b }), testKey, ErrMalformed},
+		{"inputs length lies", reseal(func(b []byte) []byte { b[len(b)-5] = 0xff; return b }), testKey, ErrMalformed},
+		{"args offset over 7", reseal(func(b []byte) []byte { b[HeaderLen+4+8+1+4+2+2+4+2+9] = 8; return b }), testKey, ErrMalformed},
 		{"oversized", make([]byte, MaxDatagram+1), testKey, ErrTooLarge},
 		{"garbage", bytes.Repeat([]byte("garbage!"), 8), testKey, ErrMagic},
 	}
@@ -118,7 +130,7 @@ func TestTamperedByteRejected(t *testing.T) {
 
 func TestSealRejects(t *testing.T) {
 	big := sampleRequest(1)
-	big.Args.Body = make([]byte, MaxRequestLen)
+	big.Args = make([]byte, MaxRequestLen)
 	cases := []struct {
 		name string
 		msg  Msg
@@ -142,8 +154,8 @@ func TestSealRejects(t *testing.T) {
 // Open accepts fits alone in a Sequenced datagram.
 func TestLargestRequestFitsSequenced(t *testing.T) {
 	q := sampleRequest(1)
-	q.Args.Body = nil
-	q.Args.Body = make([]byte, MaxRequestLen-q.size())
+	q.Args = nil
+	q.Args = make([]byte, MaxRequestLen-q.size())
 	require.Equal(t, MaxRequestLen, q.size())
 	b, err := Seal(testKey, Packet{Msg: &q})
 	require.NoError(t, err)
@@ -154,4 +166,35 @@ func TestLargestRequestFitsSequenced(t *testing.T) {
 	assert.Equal(t, MaxDatagram, len(s))
 	_, err = Open(testKey, s)
 	require.NoError(t, err)
+}
+
+func TestControlRequests(t *testing.T) {
+	f := FaultReport{Replica: 3, Seq: 77, Kind: FaultWrong}
+	q := FaultRequest(9, 1, f)
+	require.True(t, q.IsControl())
+	got, err := ParseFault(q.Args)
+	require.NoError(t, err)
+	assert.Equal(t, f, got)
+	c := CheckpointRequest(4, 2)
+	rm, err := ParseCheckpoint(c.Args)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(4), rm)
+
+	bad := []struct {
+		name string
+		args []byte
+	}{
+		{"empty", nil},
+		{"kind zero", append(q.Args[:12:12], 0)},
+		{"kind too big", append(q.Args[:12:12], 9)},
+		{"trailing", append(append([]byte(nil), q.Args...), 1)},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseFault(c.args)
+			assert.Error(t, err)
+		})
+	}
+	_, err = ParseCheckpoint([]byte{1, 2, 3})
+	assert.Error(t, err)
 }
