@@ -23,8 +23,9 @@ import (
 type PBBackend interface {
 	// Send forwards request id (always the same id on retries) to replica.
 	Send(replica uint32, id uint64, req *wire.Request)
-	// Ask asks every RM of the service who the primary is now.
-	Ask()
+	// Ask asks every RM of the service who the primary is now; suspect,
+	// if not 0, is the primary the FE gave up on.
+	Ask(suspect uint32)
 }
 
 // PrimaryBackup is the shell around passive.Client for one passively
@@ -159,7 +160,7 @@ func (p *PrimaryBackup) applyLocked(out passive.Output) {
 		}
 	}
 	if out.Ask {
-		p.backend.Ask()
+		p.backend.Ask(out.Suspect)
 	}
 	if out.Failovers > 0 {
 		p.m.Failovers.WithLabelValues(p.service).Add(float64(out.Failovers))

@@ -50,7 +50,7 @@ func (f *fakePB) Send(replica uint32, id uint64, req *wire.Request) {
 	}
 }
 
-func (f *fakePB) Ask() {
+func (f *fakePB) Ask(uint32) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.alive[f.primary] {

@@ -47,6 +47,8 @@ type Server struct {
 	tallies map[uint64]*active
 	timers  deadlineHeap
 	recent  *recentFirsts
+	// wrongRun: replicas last reported wrong, until they answer right again.
+	wrongRun map[uint32]bool
 }
 
 // call is a request waiting for its answer.
@@ -67,6 +69,9 @@ type active struct {
 	tally *vote.Tally
 	call  *call
 	dl    time.Duration // deadline last pushed on the heap
+	// For FaultCleared (cleared.go): replies before the answer, and the answer.
+	early  []vote.Reply
+	answer *vote.Answer
 }
 
 // New returns a server using conn (a UDP socket the caller bound). Run
@@ -97,7 +102,7 @@ func New(cfg Config, conn *net.UDPConn) (*Server, error) {
 	return &Server{cfg: cfg, conn: conn, log: cfg.Logger, m: cfg.Metrics, replyTo: replyTo,
 		replicas: cfg.replicaIDs(), epoch: cfg.clock(),
 		calls: make(chan *call, 1024), packets: make(chan wire.Packet, 1024), done: make(chan struct{}),
-		sub: sub, est: est, tallies: map[uint64]*active{}, recent: newRecentFirsts(4096)}, nil
+		sub: sub, est: est, tallies: map[uint64]*active{}, recent: newRecentFirsts(4096), wrongRun: map[uint32]bool{}}, nil
 }
 
 // Metrics returns the server's metrics.
@@ -256,11 +261,13 @@ func (s *Server) handleReply(m *wire.Reply) {
 	if first, ok := a.tally.FirstReply(); ok {
 		s.observeLag(now - first)
 	}
-	out, err := a.tally.Reply(now, vote.FromWire(m))
+	r := vote.FromWire(m)
+	out, err := a.tally.Reply(now, r)
 	if err != nil {
 		s.log.Debug("frontend: reply ignored", "err", err)
 		return
 	}
+	s.noteReply(a, r)
 	s.apply(m.ID, a, out)
 }
 
@@ -300,10 +307,12 @@ func (s *Server) apply(id uint64, a *active, out vote.Output) {
 		s.m.Requests.WithLabelValues(a.call.req.Service, outcome).Inc()
 		s.m.Latency.WithLabelValues(a.call.req.Service).Observe(time.Since(a.call.start).Seconds())
 		a.call.result <- Result{Answer: *out.Answer}
+		s.answered(a, out.Answer)
 	}
 	for i := range out.Faults {
 		f := &out.Faults[i]
 		if f.Kind == wire.FaultWrong {
+			s.wrongRun[f.Replica] = true
 			s.m.Disagreements.WithLabelValues(replicaLabel(f.Replica)).Inc()
 		} else {
 			s.m.Timeouts.WithLabelValues(replicaLabel(f.Replica)).Inc()

@@ -66,6 +66,9 @@ type Answer struct {
 type Output struct {
 	Sends   []Send
 	Ask     bool // ask every RM who the primary is
+	// Suspect, with Ask, is the primary this event gave up on: the RMs are
+	// told so that they move to the next view.
+	Suspect uint32
 	Answers []Answer
 	// Failovers counts primaries suspected by this event (for metrics).
 	Failovers int
@@ -232,6 +235,7 @@ func (c *Client) suspect(now time.Duration, replica uint32, out *Output) {
 	if c.known && c.primary == replica {
 		c.known = false
 		out.Failovers++
+		out.Suspect = replica
 		hit = true
 	}
 	if hit && len(c.calls) > 0 {
