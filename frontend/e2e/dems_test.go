@@ -1,0 +1,193 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"concord/giop/ior"
+	"concord/giop/orb"
+	"concord/idl/gen/dems"
+	rdems "concord/replicas/dems"
+	"concord/replicas/serve"
+)
+
+func (c *testCluster) dems() *dems.EventManagementStub {
+	ref, err := c.orb.StringToObject("corbaloc:iiop:1.2@" + c.cfg.FrontEnd.IIOP + "/DEMS")
+	require.NoError(c.t, err)
+	return dems.NewEventManagementStub(ref)
+}
+
+// directDEMS serves one unreplicated DEMS replica over GIOP: the answer the
+// replicated service must give.
+func directDEMS(t *testing.T) *dems.EventManagementStub {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	a := orb.NewAdapter()
+	a.Register([]byte("DEMS"), serve.NewServant(rdems.NewService(), dems.EventManagementRepositoryID))
+	srv := orb.NewServer(a, orb.ServerConfig{})
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	c := orb.NewClient(orb.ClientConfig{})
+	t.Cleanup(func() { c.Close() })
+	ref, err := c.Object(ior.New(dems.EventManagementRepositoryID,
+		ior.Address{Host: "127.0.0.1", Port: uint16(ln.Addr().(*net.TCPAddr).Port)}, []byte("DEMS")))
+	require.NoError(t, err)
+	return dems.NewEventManagementStub(ref)
+}
+
+// demsScript is every DEMS operation, refusals included; each step returns
+// a printable outcome.
+func demsScript(ctx context.Context, d *dems.EventManagementStub) []string {
+	out := func(v any, err error) string {
+		var ee *dems.EventError
+		if errors.As(err, &ee) {
+			return fmt.Sprintf("EventError %v: %s", ee.Reason, ee.Message)
+		}
+		if err != nil {
+			return "error " + err.Error()
+		}
+		return fmt.Sprintf("%+v", v)
+	}
+	var s []string
+	add := func(v any, err error) { s = append(s, out(v, err)) }
+	add(d.AddEvent(ctx, "MTLM0001", "MTLE250626", dems.Seminars, 2))
+	add(d.AddEvent(ctx, "MTLM0001", "QUEE250626", dems.Seminars, 2)) // other city's manager
+	add(d.AddEvent(ctx, "MTLC0001", "MTLE250626", dems.Seminars, 2)) // a customer
+	add(d.AddEvent(ctx, "MTLM0001", "MTLE310626", dems.Seminars, 2)) // 31 June
+	add(d.AddEvent(ctx, "MTLM0001", "MTLE260626", dems.Seminars, 0))
+	add(d.BookEvent(ctx, "MTLC0001", "MTLE250626", dems.Seminars))
+	add(d.BookEvent(ctx, "MTLC0002", "MTLE250626", dems.Seminars))
+	add(d.BookEvent(ctx, "MTLC0003", "MTLE250626", dems.Seminars)) // full
+	add(d.BookEvent(ctx, "MTLC0001", "MTLE250626", dems.Seminars)) // already booked
+	add(d.BookEvent(ctx, "MTLC0001", "MTLE990626", dems.Seminars)) // invalid
+	add(d.AddEvent(ctx, "MTLM0001", "MTLE250626", dems.Seminars, 1)) // below bookings
+	add(d.AddEvent(ctx, "MTLM0001", "MTLM260626", dems.Seminars, 3))
+	for i, e := range []string{"QUEM010626", "QUEA020626", "SHEE030626", "QUEE040626"} {
+		add(d.BookEvent(ctx, fmt.Sprintf("MTLC%04d", 10), e, dems.Conferences)) // 4th other-city booking refused
+		_ = i
+	}
+	add(d.GetBookingSchedule(ctx, "MTLC0010"))
+	add(d.CancelEvent(ctx, "MTLC0010", "QUEM010626", dems.Conferences))
+	add(d.CancelEvent(ctx, "MTLC0010", "QUEM010626", dems.Conferences)) // not booked
+	add(d.SwapEvent(ctx, "MTLC0001", "MTLM260626", dems.Seminars, "MTLE250626", dems.Seminars))
+	add(d.SwapEvent(ctx, "MTLC0001", "MTLM260626", dems.Seminars, "MTLE250626", dems.Seminars)) // old not held
+	add(d.RemoveEvent(ctx, "MTLM0001", "MTLM260626", dems.Seminars))
+	add(d.ListEventAvailability(ctx, "MTLM0001", dems.Seminars))
+	add(d.GetBookingSchedule(ctx, "MTLC0001"))
+	return s
+}
+
+func TestEveryDEMSOperationThroughTheFrontEndMatchesTheReplicaLogic(t *testing.T) {
+	c := startCluster(t, clusterOpts{})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	want := demsScript(ctx, directDEMS(t))
+	got := demsScript(ctx, c.dems())
+	require.Equal(t, len(want), len(got))
+	for i := range want {
+		assert.Equal(t, want[i], got[i], "step %d", i)
+	}
+}
+
+func TestLyingReplicaIsOutvotedAndReplaced(t *testing.T) {
+	c := startCluster(t, clusterOpts{rmArgs: map[uint32][]string{12: {"--fault", "wrong"}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	direct := directDEMS(t)
+	fe := c.dems()
+	for i := range 6 {
+		cust := fmt.Sprintf("MTLC%04d", 100+i)
+		want, werr := direct.BookEvent(ctx, cust, "MTLA030626", dems.Conferences)
+		got, gerr := fe.BookEvent(ctx, cust, "MTLA030626", dems.Conferences)
+		require.Equal(t, fmt.Sprint(want, werr), fmt.Sprint(got, gerr), "booking %d", i)
+	}
+	require.Eventually(t, func() bool { return c.lastStat("rm-11", replacementsRe) >= 1 },
+		15*time.Second, 100*time.Millisecond, "the RMs replace the lying replica after 3 wrong answers")
+	require.Eventually(t, func() bool { return c.lastStat("rm-12", restartsRe) >= 1 },
+		15*time.Second, 100*time.Millisecond, "rm-12 restarted its replica")
+}
+
+func TestKilledReplicaDuringBookingsLosesNothing(t *testing.T) {
+	c := startCluster(t, clusterOpts{})
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	fe := c.dems()
+	events, err := fe.ListEventAvailability(ctx, "MTLM0001", dems.Conferences)
+	require.NoError(t, err)
+	var mtl []dems.EventSlot
+	for _, e := range events {
+		if e.EventId[:3] == "MTL" {
+			mtl = append(mtl, e)
+		}
+	}
+	require.NotEmpty(t, mtl)
+
+	const bookings, workers = 1000, 8
+	var next, done atomic.Int64
+	var mu sync.Mutex
+	booked := map[string]string{} // customer -> event
+	var failures []error
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= bookings {
+					return
+				}
+				cust := fmt.Sprintf("MTLC%04d", 1000+i)
+				ev := mtl[i%len(mtl)].EventId
+				_, err := fe.BookEvent(ctx, cust, ev, dems.Conferences)
+				var ee *dems.EventError
+				mu.Lock()
+				switch {
+				case err == nil:
+					booked[cust] = ev
+				case errors.As(err, &ee) && ee.Reason == dems.Full:
+				default:
+					failures = append(failures, fmt.Errorf("%s: %w", cust, err))
+				}
+				mu.Unlock()
+				done.Add(1)
+			}
+		}()
+	}
+	require.Eventually(t, func() bool { return done.Load() >= 300 }, 60*time.Second, 10*time.Millisecond)
+	c.killReplica("rm-13")
+	wg.Wait()
+	require.Empty(t, failures, "no client call fails while one replica is down")
+
+	// Audit: every acknowledged booking is there once, and the seat counts agree.
+	after, err := fe.ListEventAvailability(ctx, "MTLM0001", dems.Conferences)
+	require.NoError(t, err)
+	taken := map[string]int{}
+	for _, ev := range booked {
+		taken[ev]++
+	}
+	before := map[string]dems.EventSlot{}
+	for _, e := range events {
+		before[e.EventId] = e
+	}
+	for _, e := range after {
+		assert.Equal(t, before[e.EventId].Remaining-int32(taken[e.EventId]), e.Remaining, "seats of %s", e.EventId)
+	}
+	for cust, ev := range booked {
+		sch, err := fe.GetBookingSchedule(ctx, cust)
+		require.NoError(t, err)
+		require.Len(t, sch, 1, cust)
+		assert.Equal(t, ev, sch[0].EventId)
+	}
+	require.Eventually(t, func() bool { return c.lastStat("rm-13", restartsRe) >= 1 },
+		15*time.Second, 100*time.Millisecond, "the killed replica was restarted")
+}
