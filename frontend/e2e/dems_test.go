@@ -66,9 +66,9 @@ func demsScript(ctx context.Context, d *dems.EventManagementStub) []string {
 	add(d.AddEvent(ctx, "MTLM0001", "MTLE260626", dems.Seminars, 0))
 	add(d.BookEvent(ctx, "MTLC0001", "MTLE250626", dems.Seminars))
 	add(d.BookEvent(ctx, "MTLC0002", "MTLE250626", dems.Seminars))
-	add(d.BookEvent(ctx, "MTLC0003", "MTLE250626", dems.Seminars)) // full
-	add(d.BookEvent(ctx, "MTLC0001", "MTLE250626", dems.Seminars)) // already booked
-	add(d.BookEvent(ctx, "MTLC0001", "MTLE990626", dems.Seminars)) // invalid
+	add(d.BookEvent(ctx, "MTLC0003", "MTLE250626", dems.Seminars))   // full
+	add(d.BookEvent(ctx, "MTLC0001", "MTLE250626", dems.Seminars))   // already booked
+	add(d.BookEvent(ctx, "MTLC0001", "MTLE990626", dems.Seminars))   // invalid
 	add(d.AddEvent(ctx, "MTLM0001", "MTLE250626", dems.Seminars, 1)) // below bookings
 	add(d.AddEvent(ctx, "MTLM0001", "MTLM260626", dems.Seminars, 3))
 	for i, e := range []string{"QUEM010626", "QUEA020626", "SHEE030626", "QUEE040626"} {

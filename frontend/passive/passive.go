@@ -64,8 +64,8 @@ type Answer struct {
 
 // Output is what an event produced.
 type Output struct {
-	Sends   []Send
-	Ask     bool // ask every RM who the primary is
+	Sends []Send
+	Ask   bool // ask every RM who the primary is
 	// Suspect, with Ask, is the primary this event gave up on: the RMs are
 	// told so that they move to the next view.
 	Suspect uint32
