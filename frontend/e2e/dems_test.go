@@ -16,14 +16,13 @@ import (
 	"concord/giop/ior"
 	"concord/giop/orb"
 	"concord/idl/gen/dems"
+	"concord/internal/clustertest"
 	rdems "concord/replicas/dems"
 	"concord/replicas/serve"
 )
 
-func (c *testCluster) dems() *dems.EventManagementStub {
-	ref, err := c.orb.StringToObject("corbaloc:iiop:1.2@" + c.cfg.FrontEnd.IIOP + "/DEMS")
-	require.NoError(c.t, err)
-	return dems.NewEventManagementStub(ref)
+func demsStub(c *clustertest.Cluster) *dems.EventManagementStub {
+	return dems.NewEventManagementStub(c.Object("DEMS"))
 }
 
 // directDEMS serves one unreplicated DEMS replica over GIOP: the answer the
@@ -87,11 +86,11 @@ func demsScript(ctx context.Context, d *dems.EventManagementStub) []string {
 }
 
 func TestEveryDEMSOperationThroughTheFrontEndMatchesTheReplicaLogic(t *testing.T) {
-	c := startCluster(t, clusterOpts{})
+	c := clustertest.Start(t, clustertest.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	want := demsScript(ctx, directDEMS(t))
-	got := demsScript(ctx, c.dems())
+	got := demsScript(ctx, demsStub(c))
 	require.Equal(t, len(want), len(got))
 	for i := range want {
 		assert.Equal(t, want[i], got[i], "step %d", i)
@@ -99,28 +98,28 @@ func TestEveryDEMSOperationThroughTheFrontEndMatchesTheReplicaLogic(t *testing.T
 }
 
 func TestLyingReplicaIsOutvotedAndReplaced(t *testing.T) {
-	c := startCluster(t, clusterOpts{rmArgs: map[uint32][]string{12: {"--fault", "wrong"}}})
+	c := clustertest.Start(t, clustertest.Options{RMArgs: map[uint32][]string{12: {"--fault", "wrong"}}})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	direct := directDEMS(t)
-	fe := c.dems()
+	fe := demsStub(c)
 	for i := range 6 {
 		cust := fmt.Sprintf("MTLC%04d", 100+i)
 		want, werr := direct.BookEvent(ctx, cust, "MTLA030626", dems.Conferences)
 		got, gerr := fe.BookEvent(ctx, cust, "MTLA030626", dems.Conferences)
 		require.Equal(t, fmt.Sprint(want, werr), fmt.Sprint(got, gerr), "booking %d", i)
 	}
-	require.Eventually(t, func() bool { return c.lastStat("rm-11", replacementsRe) >= 1 },
+	require.Eventually(t, func() bool { return c.LastStat("rm-11", clustertest.ReplacementsRe) >= 1 },
 		15*time.Second, 100*time.Millisecond, "the RMs replace the lying replica after 3 wrong answers")
-	require.Eventually(t, func() bool { return c.lastStat("rm-12", restartsRe) >= 1 },
+	require.Eventually(t, func() bool { return c.LastStat("rm-12", clustertest.RestartsRe) >= 1 },
 		15*time.Second, 100*time.Millisecond, "rm-12 restarted its replica")
 }
 
 func TestKilledReplicaDuringBookingsLosesNothing(t *testing.T) {
-	c := startCluster(t, clusterOpts{})
+	c := clustertest.Start(t, clustertest.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	fe := c.dems()
+	fe := demsStub(c)
 	events, err := fe.ListEventAvailability(ctx, "MTLM0001", dems.Conferences)
 	require.NoError(t, err)
 	var mtl []dems.EventSlot
@@ -164,7 +163,7 @@ func TestKilledReplicaDuringBookingsLosesNothing(t *testing.T) {
 		}()
 	}
 	require.Eventually(t, func() bool { return done.Load() >= 300 }, 60*time.Second, 10*time.Millisecond)
-	c.killReplica("rm-13")
+	c.KillReplica("rm-13")
 	wg.Wait()
 	require.Empty(t, failures, "no client call fails while one replica is down")
 
@@ -188,6 +187,6 @@ func TestKilledReplicaDuringBookingsLosesNothing(t *testing.T) {
 		require.Len(t, sch, 1, cust)
 		assert.Equal(t, ev, sch[0].EventId)
 	}
-	require.Eventually(t, func() bool { return c.lastStat("rm-13", restartsRe) >= 1 },
+	require.Eventually(t, func() bool { return c.LastStat("rm-13", clustertest.RestartsRe) >= 1 },
 		15*time.Second, 100*time.Millisecond, "the killed replica was restarted")
 }

@@ -13,19 +13,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"concord/idl/gen/justhungry"
+	"concord/internal/clustertest"
 )
 
-func (c *testCluster) jh() *justhungry.FoodOrderingStub {
-	ref, err := c.orb.StringToObject("corbaloc:iiop:1.2@" + c.cfg.FrontEnd.IIOP + "/JustHungry")
-	require.NoError(c.t, err)
-	return justhungry.NewFoodOrderingStub(ref)
+func jhStub(c *clustertest.Cluster) *justhungry.FoodOrderingStub {
+	return justhungry.NewFoodOrderingStub(c.Object("JustHungry"))
 }
 
 func TestJustHungryOrderEndToEnd(t *testing.T) {
-	c := startCluster(t, clusterOpts{})
+	c := clustertest.Start(t, clustertest.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	j := c.jh()
+	j := jhStub(c)
 	rs, err := j.ListRestaurants(ctx)
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(rs), 3)
@@ -49,10 +48,10 @@ func TestJustHungryOrderEndToEnd(t *testing.T) {
 }
 
 func TestJustHungryPrimaryKilledDuringOrdersPlacesEachOnce(t *testing.T) {
-	c := startCluster(t, clusterOpts{})
+	c := clustertest.Start(t, clustertest.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	j := c.jh()
+	j := jhStub(c)
 	rs, err := j.ListRestaurants(ctx)
 	require.NoError(t, err)
 	menu, err := j.GetMenu(ctx, rs[1].Id)
@@ -93,7 +92,7 @@ func TestJustHungryPrimaryKilledDuringOrdersPlacesEachOnce(t *testing.T) {
 		}()
 	}
 	require.Eventually(t, func() bool { return done.Load() >= 30 }, 60*time.Second, 5*time.Millisecond)
-	c.kill("rm-21") // the first member of the group is the initial primary
+	c.Kill("rm-21") // the first member of the group is the initial primary
 	wg.Wait()
 	require.Empty(t, failures, "the client never notices the failover")
 
