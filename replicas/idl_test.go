@@ -19,7 +19,7 @@ import (
 // with keywords, which JacORB rejects outright) and the generated C++ must
 // compile against omniORB's headers.
 func TestServiceIDLCompilesWithOmniORB(t *testing.T) {
-	omniidl := testtools.LookPath(t, "omniidl", "Debian package omniidl")
+	omniidl := testtools.OmniIDL(t)
 	gxx := testtools.LookPath(t, "g++", "Debian package g++")
 	pkgConfig := testtools.LookPath(t, "pkg-config", "Debian package pkg-config")
 	cflags, err := exec.Command(pkgConfig, "--cflags", "omniORB4").Output()

@@ -24,7 +24,7 @@ const corpusDir = "/usr/share/idl/omniORB"
 func omniidlIDs(t *testing.T, file string) ([]string, error) {
 	be, err := filepath.Abs("../testdata/omniidlbe")
 	require.NoError(t, err)
-	cmd := exec.Command("omniidl", "-p"+be, "-bconcordids", "-I"+corpusDir, "-I"+corpusDir+"/COS", file)
+	cmd := exec.Command(omniidl, "-p"+be, "-bconcordids", "-I"+corpusDir, "-I"+corpusDir+"/COS", file)
 	out, err := cmd.Output()
 	if err != nil {
 		return nil, err
@@ -48,7 +48,7 @@ func omniidlIDs(t *testing.T, file string) ([]string, error) {
 // either produces Go that passes go vet or names the unsupported construct.
 func TestCorpus(t *testing.T) {
 	testtools.File(t, corpusDir+"/COS/CosNaming.idl", "Debian package omniorb-idl")
-	testtools.LookPath(t, "omniidl", "Debian package omniidl")
+	omniidl = testtools.OmniIDL(t)
 	files, err := filepath.Glob(corpusDir + "/*.idl")
 	require.NoError(t, err)
 	cos, err := filepath.Glob(corpusDir + "/COS/*.idl")
@@ -105,3 +105,6 @@ func TestCorpus(t *testing.T) {
 	out, err := exec.Command("go", "vet", "./"+filepath.ToSlash(tmp)+"/...").CombinedOutput()
 	assert.NoError(t, err, "generated corpus code does not vet:\n%s", out)
 }
+
+// omniidl is the omniidl to run (testtools.OmniIDL picks Debian's).
+var omniidl = "omniidl"

@@ -42,3 +42,15 @@ func File(t testing.TB, path, pkg string) {
 		Missing(t, path, pkg)
 	}
 }
+
+// OmniIDL returns the omniidl that matches the omniORB C++ headers: Debian's
+// /usr/bin/omniidl. A pip-installed omniORBpy may put a newer omniidl first
+// on PATH whose C++ output does not compile against Debian's headers.
+func OmniIDL(t testing.TB) string {
+	t.Helper()
+	const debian = "/usr/bin/omniidl"
+	if _, err := os.Stat(debian); err == nil {
+		return debian
+	}
+	return LookPath(t, "omniidl", "Debian package omniidl")
+}

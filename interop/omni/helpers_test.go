@@ -51,7 +51,7 @@ var (
 // toolchain is installed.
 func requireOmniTools(t testing.TB) {
 	t.Helper()
-	testtools.LookPath(t, "omniidl", "Debian package omniidl")
+	omniidl = testtools.OmniIDL(t)
 	testtools.LookPath(t, "g++", "Debian package g++")
 	testtools.LookPath(t, "pkg-config", "Debian package pkg-config")
 	if err := exec.Command("pkg-config", "--exists", "omniORB4").Run(); err != nil {
@@ -82,7 +82,7 @@ func compileOmni() (omniBins, error) {
 		return omniBins{}, err
 	}
 	for _, idl := range []string{benchIDL, filepath.Join(cppDir, "probe.idl")} {
-		if err := run(dir, "omniidl", "-bcxx", idl); err != nil {
+		if err := run(dir, omniidl, "-bcxx", idl); err != nil {
 			return omniBins{}, err
 		}
 	}
@@ -274,3 +274,6 @@ func runCmd(timeout time.Duration, name string, args ...string) (string, error) 
 	}
 	return string(out), err
 }
+
+// omniidl is the omniidl to run (testtools.OmniIDL picks Debian's).
+var omniidl = "omniidl"

@@ -20,7 +20,7 @@ import (
 // code for the same IDL, starts it and returns its IOR.
 func startOmniEcho(t *testing.T) string {
 	t.Helper()
-	testtools.LookPath(t, "omniidl", "Debian package omniidl")
+	omniidl := testtools.OmniIDL(t)
 	testtools.LookPath(t, "g++", "Debian package g++")
 	testtools.LookPath(t, "pkg-config", "Debian package pkg-config")
 	flags, err := exec.Command("pkg-config", "--cflags", "--libs", "omniORB4").Output()
@@ -32,7 +32,7 @@ func startOmniEcho(t *testing.T) string {
 	require.NoError(t, err)
 	src, err := filepath.Abs("../../../testdata/omniecho/server.cc")
 	require.NoError(t, err)
-	out, err := exec.Command("omniidl", "-bcxx", "-C"+dir, idl).CombinedOutput()
+	out, err := exec.Command(omniidl, "-bcxx", "-C"+dir, idl).CombinedOutput()
 	require.NoError(t, err, "omniidl: %s", out)
 	bin := filepath.Join(dir, "omniecho")
 	args := append([]string{"-w", "-O0", "-o", bin, "-I" + dir, src, filepath.Join(dir, "alltypesSK.cc")}, strings.Fields(string(flags))...)
