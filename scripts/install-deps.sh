@@ -24,4 +24,27 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need_apt[@]}"
 fi
 
+command -v java >/dev/null || need_java=1
+command -v mvn >/dev/null || need_java=1
+if [ -n "${need_java:-}" ]; then
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends openjdk-17-jdk-headless maven
+fi
+
+# omniORBpy for the Python interop tests, in a venv of its own: its pip
+# packaging brings an omniidl that must not shadow Debian's on PATH.
+venv="${CONCORD_PY_VENV:-$HOME/.cache/concord/py-venv}"
+if ! "$venv/bin/python3" -c 'import omniORB' 2>/dev/null; then
+	echo "install-deps: omniORBpy into $venv"
+	if ! python3 -m venv "$venv"; then
+		sudo=""
+		[ "$(id -u)" -eq 0 ] || sudo="sudo"
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends python3-venv
+		python3 -m venv "$venv"
+	fi
+	"$venv/bin/pip" install -q -r interop/python/requirements.txt
+fi
+
 go mod download

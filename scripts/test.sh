@@ -9,6 +9,7 @@ scripts/install-deps.sh
 
 # Tests that need omniORB, g++, Java... fail instead of skipping.
 export CONCORD_REQUIRE_TOOLS=1
+export CONCORD_PYTHON="${CONCORD_PY_VENV:-$HOME/.cache/concord/py-venv}/bin/python3"
 
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go'))
