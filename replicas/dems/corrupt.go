@@ -10,7 +10,7 @@ func corruptError(e *EventError) *EventError {
 
 func corruptKind(k EventKind) EventKind { return (k + 1) % eventKindCount }
 
-func corrupt(m marshaler) marshaler {
+func corrupt(m any) any {
 	switch v := m.(type) {
 	case AddOutcome:
 		v.Slot.Remaining++

@@ -62,10 +62,10 @@ func TestRemoveEventRebooking(t *testing.T) {
 	assert.Equal(t, RemovalOutcome{
 		EventId: "MTLA300626", Type: Conferences,
 		Moved: MoveList{
-			{"MTLC0001", "MTLE300626"}, // first later event, now full
-			{"MTLC0005", "MTLM010726"}, // next later event
-			{"QUEC0004", "MTLA020726"}, // holds MTLM010726 already
-			{"SHEC0003", "MTLM010726"}, // the seat QUEC0002 could not take
+			{CustomerId: "MTLC0001", NewEventId: "MTLE300626"}, // first later event, now full
+			{CustomerId: "MTLC0005", NewEventId: "MTLM010726"}, // next later event
+			{CustomerId: "QUEC0004", NewEventId: "MTLA020726"}, // holds MTLM010726 already
+			{CustomerId: "SHEC0003", NewEventId: "MTLM010726"}, // the seat QUEC0002 could not take
 		},
 		Dropped: CustomerIdList{
 			"QUEC0002", // a free seat in July, but over the other-city limit
@@ -74,9 +74,9 @@ func TestRemoveEventRebooking(t *testing.T) {
 	}, got)
 
 	for customer, want := range map[string]BookingList{
-		"MTLC0005": {{"MTLC0005", "MTLM010726", Conferences}},
+		"MTLC0005": {{CustomerId: "MTLC0005", EventId: "MTLM010726", Type: Conferences}},
 		"SHEC0007": {},
-		"QUEC0002": {{"QUEC0002", "MTLM150726", Seminars}, {"QUEC0002", "MTLA150726", Seminars}, {"QUEC0002", "MTLE150726", TradeShows}},
+		"QUEC0002": {{CustomerId: "QUEC0002", EventId: "MTLM150726", Type: Seminars}, {CustomerId: "QUEC0002", EventId: "MTLA150726", Type: Seminars}, {CustomerId: "QUEC0002", EventId: "MTLE150726", Type: TradeShows}},
 	} {
 		sched, err := s.GetBookingSchedule(customer)
 		require.NoError(t, err)

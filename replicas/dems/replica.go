@@ -1,14 +1,19 @@
 package dems
 
 import (
+	"context"
+
+	"concord/giop/orb"
+	idl "concord/idl/gen/dems"
 	"concord/replicas"
 	"concord/replicas/internal/cdrio"
 )
 
 // Replica runs the DEMS state machine behind the replicas.Service contract:
-// CDR arguments in, CDR reply bytes out.
+// CDR arguments in, CDR reply bytes out, through the generated skeleton.
 type Replica struct {
-	s *State
+	s            *State
+	right, wrong orb.Servant
 }
 
 var _ replicas.Service = (*Replica)(nil)
@@ -18,47 +23,29 @@ var _ replicas.Service = (*Replica)(nil)
 func NewService() replicas.Service { return NewReplica(NewSampleState()) }
 
 // NewReplica serves an existing state (tests start from an empty one).
-func NewReplica(s *State) *Replica { return &Replica{s: s} }
+func NewReplica(s *State) *Replica {
+	return &Replica{
+		s:     s,
+		right: idl.NewEventManagementServant(servant{s: s}),
+		wrong: idl.NewEventManagementServant(servant{s: s, wrong: true}),
+	}
+}
 
-// State gives access to the business logic, e.g. for a direct GIOP servant.
+// State gives access to the business logic.
 func (r *Replica) State() *State { return r.s }
 
 func (r *Replica) Name() string { return "dems" }
 
 // Execute runs one request.
-func (r *Replica) Execute(req replicas.Request) replicas.Reply { return r.execute(req, false) }
+func (r *Replica) Execute(req replicas.Request) replicas.Reply {
+	return cdrio.Dispatch(context.Background(), r.right, req)
+}
 
 // ExecuteWrong runs the request exactly as Execute does (the state stays
 // correct) but answers with a deterministically wrong, well-formed reply:
 // the "wrong results" fault mode.
-func (r *Replica) ExecuteWrong(req replicas.Request) replicas.Reply { return r.execute(req, true) }
-
-func (r *Replica) execute(req replicas.Request, wrong bool) replicas.Reply {
-	d := cdrio.Decoder(req)
-	c := decodeCall(req.Operation, d)
-	if c == nil {
-		return cdrio.BadOperation(req.Enc)
-	}
-	if err := d.Err(); err != nil {
-		return cdrio.SystemError(req.Enc, err, cdrio.CompletedNo)
-	}
-	res, err := c(r.s)
-	if err != nil {
-		ee, ok := err.(*EventError)
-		if !ok { // the rules only return *EventError; anything else is a bug
-			return cdrio.SystemError(req.Enc, err, cdrio.CompletedMaybe)
-		}
-		if wrong {
-			ee = corruptError(ee)
-		}
-		return cdrio.UserException(req.Enc, RepoIDEventError, ee.MarshalCDR, cdrio.CompletedNo)
-	}
-	if wrong {
-		res = corrupt(res)
-	}
-	e := cdrio.Encoder(req.Enc)
-	res.marshalCDR(e)
-	return cdrio.Result(req.Enc, e, replicas.NoException, cdrio.CompletedYes)
+func (r *Replica) ExecuteWrong(req replicas.Request) replicas.Reply {
+	return cdrio.Dispatch(context.Background(), r.wrong, req)
 }
 
 func (r *Replica) Snapshot() []byte       { return r.s.Snapshot() }

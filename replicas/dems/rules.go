@@ -19,9 +19,11 @@ type event struct {
 	booked   map[string]struct{} // customer ids
 }
 
-func (e *event) key() key           { return key{e.eid.id, e.typ} }
-func (e *event) remaining() int32   { return e.capacity - int32(len(e.booked)) }
-func (e *event) slot() EventSlot    { return EventSlot{e.eid.id, e.typ, e.capacity, e.remaining()} }
+func (e *event) key() key         { return key{e.eid.id, e.typ} }
+func (e *event) remaining() int32 { return e.capacity - int32(len(e.booked)) }
+func (e *event) slot() EventSlot {
+	return EventSlot{EventId: e.eid.id, Type: e.typ, Capacity: e.capacity, Remaining: e.remaining()}
+}
 func (e *event) less(o *event) bool { return lessEvent(e.eid, e.typ, o.eid, o.typ) }
 
 func lessEvent(a eventID, at EventKind, b eventID, bt EventKind) bool {
@@ -69,7 +71,7 @@ func customer(customerId string) (user, *EventError) {
 }
 
 func checkType(t EventKind) *EventError {
-	if !t.Valid() {
+	if !validKind(t) {
 		return errorf(InvalidEventType, "event type %d is not Conferences, Seminars or TradeShows", uint32(t))
 	}
 	return nil

@@ -77,17 +77,17 @@ func TestAddEvent(t *testing.T) {
 	}
 	runRules(t, []ruleCase{
 		{name: "creates", run: add("MTLM0002", "MTLE110626", TradeShows, 7),
-			want: AddOutcome{Slot: EventSlot{"MTLE110626", TradeShows, 7, 7}, Created: true}},
+			want: AddOutcome{Slot: EventSlot{EventId: "MTLE110626", Type: TradeShows, Capacity: 7, Remaining: 7}, Created: true}},
 		{name: "same id other kind is another event", run: add("MTLM0001", "MTLA100626", Seminars, 3),
-			want: AddOutcome{Slot: EventSlot{"MTLA100626", Seminars, 3, 3}, Created: true}},
+			want: AddOutcome{Slot: EventSlot{EventId: "MTLA100626", Type: Seminars, Capacity: 3, Remaining: 3}, Created: true}},
 		{name: "existing event gets new capacity",
 			setup: func(t *testing.T, s *State) { mustBook(t, s, "MTLC0001", "MTLA100626", Conferences) },
 			run:   add("MTLM0001", "MTLA100626", Conferences, 9),
-			want:  AddOutcome{Slot: EventSlot{"MTLA100626", Conferences, 9, 8}}},
+			want:  AddOutcome{Slot: EventSlot{EventId: "MTLA100626", Type: Conferences, Capacity: 9, Remaining: 8}}},
 		{name: "capacity down to seats booked",
 			setup: func(t *testing.T, s *State) { mustBook(t, s, "MTLC0001", "MTLA100626", Conferences) },
 			run:   add("MTLM0001", "MTLA100626", Conferences, 1),
-			want:  AddOutcome{Slot: EventSlot{"MTLA100626", Conferences, 1, 0}}},
+			want:  AddOutcome{Slot: EventSlot{EventId: "MTLA100626", Type: Conferences, Capacity: 1, Remaining: 0}}},
 		{name: "capacity below seats booked", reason: refused(CapacityBelowBookings),
 			setup: func(t *testing.T, s *State) {
 				mustBook(t, s, "MTLC0001", "MTLA100626", Conferences)
@@ -95,7 +95,7 @@ func TestAddEvent(t *testing.T) {
 			},
 			run: add("MTLM0001", "MTLA100626", Conferences, 1)},
 		{name: "leap day exists in 2028", run: add("SHEM0001", "SHEM290228", Seminars, 1),
-			want: AddOutcome{Slot: EventSlot{"SHEM290228", Seminars, 1, 1}, Created: true}},
+			want: AddOutcome{Slot: EventSlot{EventId: "SHEM290228", Type: Seminars, Capacity: 1, Remaining: 1}, Created: true}},
 		{name: "zero capacity", reason: refused(InvalidCapacity), run: add("MTLM0001", "MTLE110626", Seminars, 0)},
 		{name: "negative capacity", reason: refused(InvalidCapacity), run: add("MTLM0001", "MTLE110626", Seminars, -4)},
 		{name: "customer id", reason: refused(NotAuthorised), run: add("MTLC0001", "MTLE110626", Seminars, 3)},
@@ -127,7 +127,7 @@ func TestBookEvent(t *testing.T) {
 	}
 	runRules(t, []ruleCase{
 		{name: "books", run: book("MTLC0001", "MTLA100626", Conferences),
-			want: Booking{"MTLC0001", "MTLA100626", Conferences}},
+			want: Booking{CustomerId: "MTLC0001", EventId: "MTLA100626", Type: Conferences}},
 		{name: "no such event", reason: refused(NotFound), run: book("MTLC0001", "MTLE100626", Conferences)},
 		{name: "event exists with another kind only", reason: refused(NotFound), run: book("MTLC0001", "MTLA100626", TradeShows)},
 		{name: "full", reason: refused(Full),
@@ -148,7 +148,7 @@ func TestBookEvent(t *testing.T) {
 				mustBook(t, s, "MTLC0001", "QUEA010626", Conferences)
 				mustBook(t, s, "MTLC0001", "SHEM150626", Conferences)
 			},
-			want: Booking{"MTLC0001", "QUEE300626", Conferences}},
+			want: Booking{CustomerId: "MTLC0001", EventId: "QUEE300626", Type: Conferences}},
 		{name: "fourth other-city booking in a month", reason: refused(OtherCityLimit),
 			setup: threeInQuebecJune, run: book("MTLC0001", "SHEM150626", Conferences)},
 		{name: "other cities count together", reason: refused(OtherCityLimit),
@@ -159,9 +159,9 @@ func TestBookEvent(t *testing.T) {
 			},
 			run: book("MTLC0001", "QUEE300626", Conferences)},
 		{name: "month boundary: 1 July after three in June", setup: threeInQuebecJune,
-			run: book("MTLC0001", "QUEM010726", Conferences), want: Booking{"MTLC0001", "QUEM010726", Conferences}},
+			run: book("MTLC0001", "QUEM010726", Conferences), want: Booking{CustomerId: "MTLC0001", EventId: "QUEM010726", Type: Conferences}},
 		{name: "own city unlimited", setup: threeInQuebecJune,
-			run: book("MTLC0001", "MTLA100626", Conferences), want: Booking{"MTLC0001", "MTLA100626", Conferences}},
+			run: book("MTLC0001", "MTLA100626", Conferences), want: Booking{CustomerId: "MTLC0001", EventId: "MTLA100626", Type: Conferences}},
 		{name: "home city bookings do not count for others",
 			setup: func(t *testing.T, s *State) {
 				mustBook(t, s, "QUEC0001", "QUEA010626", Conferences)
@@ -170,7 +170,7 @@ func TestBookEvent(t *testing.T) {
 				mustBook(t, s, "QUEC0001", "MTLA100626", Conferences)
 				mustBook(t, s, "QUEC0001", "MTLM100626", Seminars)
 			},
-			run: book("QUEC0001", "SHEM150626", Conferences), want: Booking{"QUEC0001", "SHEM150626", Conferences}},
+			run: book("QUEC0001", "SHEM150626", Conferences), want: Booking{CustomerId: "QUEC0001", EventId: "SHEM150626", Type: Conferences}},
 		{name: "year boundary: 1 Jan after three in December",
 			setup: func(t *testing.T, s *State) {
 				mustAdd(t, s, "SHEM0001", "SHEM301226", TradeShows, 5)
@@ -179,7 +179,7 @@ func TestBookEvent(t *testing.T) {
 				mustBook(t, s, "MTLC0001", "SHEA301226", TradeShows)
 				mustBook(t, s, "MTLC0001", "SHEE311226", TradeShows)
 			},
-			run: book("MTLC0001", "SHEM010127", TradeShows), want: Booking{"MTLC0001", "SHEM010127", TradeShows}},
+			run: book("MTLC0001", "SHEM010127", TradeShows), want: Booking{CustomerId: "MTLC0001", EventId: "SHEM010127", Type: TradeShows}},
 	})
 }
 
@@ -201,21 +201,21 @@ func TestCancelAndSchedule(t *testing.T) {
 	runRules(t, []ruleCase{
 		{name: "schedule by city then date then slot", setup: booked, run: schedule("MTLC0001"),
 			want: BookingList{
-				{"MTLC0001", "MTLM100626", Seminars}, {"MTLC0001", "MTLA100626", Conferences},
-				{"MTLC0001", "QUEA010626", Conferences}, {"MTLC0001", "QUEA020626", Conferences},
-				{"MTLC0001", "SHEM150626", Conferences},
+				{CustomerId: "MTLC0001", EventId: "MTLM100626", Type: Seminars}, {CustomerId: "MTLC0001", EventId: "MTLA100626", Type: Conferences},
+				{CustomerId: "MTLC0001", EventId: "QUEA010626", Type: Conferences}, {CustomerId: "MTLC0001", EventId: "QUEA020626", Type: Conferences},
+				{CustomerId: "MTLC0001", EventId: "SHEM150626", Type: Conferences},
 			}},
 		{name: "empty schedule", run: schedule("SHEC0042"), want: BookingList{}},
 		{name: "schedule refuses a manager id", reason: refused(NotAuthorised), run: schedule("SHEM0042")},
 		{name: "schedule refuses a bad id", reason: refused(InvalidId), run: schedule("SHE")},
 		{name: "cancel", setup: booked, run: cancel("MTLC0001", "QUEA010626", Conferences),
-			want: Booking{"MTLC0001", "QUEA010626", Conferences}},
+			want: Booking{CustomerId: "MTLC0001", EventId: "QUEA010626", Type: Conferences}},
 		{name: "cancel frees the seat", setup: func(t *testing.T, s *State) {
 			mustBook(t, s, "MTLC0001", "SHEA200626", Seminars)
 			_, err := s.CancelEvent("MTLC0001", "SHEA200626", Seminars)
 			require.NoError(t, err)
 		}, run: func(s *State) (any, error) { return s.BookEvent("SHEC0001", "SHEA200626", Seminars) },
-			want: Booking{"SHEC0001", "SHEA200626", Seminars}},
+			want: Booking{CustomerId: "SHEC0001", EventId: "SHEA200626", Type: Seminars}},
 		{name: "cancel a booking someone else holds", reason: refused(NotBooked), setup: booked,
 			run: cancel("MTLC0002", "QUEA010626", Conferences)},
 		{name: "cancel with the wrong kind", reason: refused(NotFound), setup: booked,
@@ -235,10 +235,10 @@ func TestListEventAvailability(t *testing.T) {
 		{name: "all cities, ordered, with remaining seats", run: list("SHEM0009", Conferences),
 			setup: func(t *testing.T, s *State) { mustBook(t, s, "MTLC0001", "QUEA020626", Conferences) },
 			want: EventSlotList{
-				{"MTLA100626", Conferences, 2, 2},
-				{"QUEA010626", Conferences, 5, 5}, {"QUEA020626", Conferences, 5, 4},
-				{"QUEE300626", Conferences, 5, 5}, {"QUEM010726", Conferences, 5, 5},
-				{"SHEM150626", Conferences, 5, 5},
+				{EventId: "MTLA100626", Type: Conferences, Capacity: 2, Remaining: 2},
+				{EventId: "QUEA010626", Type: Conferences, Capacity: 5, Remaining: 5}, {EventId: "QUEA020626", Type: Conferences, Capacity: 5, Remaining: 4},
+				{EventId: "QUEE300626", Type: Conferences, Capacity: 5, Remaining: 5}, {EventId: "QUEM010726", Type: Conferences, Capacity: 5, Remaining: 5},
+				{EventId: "SHEM150626", Type: Conferences, Capacity: 5, Remaining: 5},
 			}},
 		{name: "none of that kind", run: func(s *State) (any, error) { return NewState().ListEventAvailability("MTLM0001", Seminars) },
 			want: EventSlotList{}},
@@ -260,15 +260,15 @@ func TestSwapEvent(t *testing.T) {
 	}
 	runRules(t, []ruleCase{
 		{name: "swaps", setup: holdsQuebec, run: swap("MTLC0001", "MTLM100626", Seminars, "MTLA100626", Conferences),
-			want: SwapOutcome{Cancelled: Booking{"MTLC0001", "MTLA100626", Conferences}, Booked: Booking{"MTLC0001", "MTLM100626", Seminars}}},
+			want: SwapOutcome{Cancelled: Booking{CustomerId: "MTLC0001", EventId: "MTLA100626", Type: Conferences}, Booked: Booking{CustomerId: "MTLC0001", EventId: "MTLM100626", Type: Seminars}}},
 		{name: "limit counted as if the old booking were cancelled", setup: holdsQuebec,
 			run:  swap("MTLC0001", "SHEM150626", Conferences, "QUEA010626", Conferences),
-			want: SwapOutcome{Cancelled: Booking{"MTLC0001", "QUEA010626", Conferences}, Booked: Booking{"MTLC0001", "SHEM150626", Conferences}}},
+			want: SwapOutcome{Cancelled: Booking{CustomerId: "MTLC0001", EventId: "QUEA010626", Type: Conferences}, Booked: Booking{CustomerId: "MTLC0001", EventId: "SHEM150626", Type: Conferences}}},
 		{name: "swap into the last seat", setup: func(t *testing.T, s *State) {
 			holdsQuebec(t, s)
 			mustBook(t, s, "SHEC0001", "MTLA100626", Conferences)
 		}, run: swap("SHEC0001", "SHEA200626", Seminars, "MTLA100626", Conferences),
-			want: SwapOutcome{Cancelled: Booking{"SHEC0001", "MTLA100626", Conferences}, Booked: Booking{"SHEC0001", "SHEA200626", Seminars}}},
+			want: SwapOutcome{Cancelled: Booking{CustomerId: "SHEC0001", EventId: "MTLA100626", Type: Conferences}, Booked: Booking{CustomerId: "SHEC0001", EventId: "SHEA200626", Type: Seminars}}},
 		{name: "still over the limit: old booking is home city", reason: refused(OtherCityLimit), setup: holdsQuebec,
 			run: swap("MTLC0001", "SHEM150626", Conferences, "MTLA100626", Conferences)},
 		{name: "old booking not held", reason: refused(NotBooked), setup: holdsQuebec,

@@ -94,7 +94,7 @@ func readEvent(r *snap.Reader) (*event, error) {
 	if perr != nil {
 		return nil, perr
 	}
-	if !kind.Valid() {
+	if !validKind(kind) {
 		return nil, fmt.Errorf("event %s: bad kind %d", id, kind)
 	}
 	if capacity <= 0 {

@@ -29,7 +29,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	// The restored state behaves the same: its derived index is rebuilt.
 	got, err := r.GetBookingSchedule("MTLC0001")
 	require.NoError(t, err)
-	assert.Equal(t, BookingList{{"MTLC0001", "MTLA100626", Seminars}}, got)
+	assert.Equal(t, BookingList{{CustomerId: "MTLC0001", EventId: "MTLA100626", Type: Seminars}}, got)
 	_, err = r.BookEvent("MTLC0001", "MTLA100626", Seminars)
 	assert.ErrorContains(t, err, "AlreadyBooked")
 	assert.NotEqual(t, NewSampleState().Digest(), s.Digest(), "bookings are part of the state")

@@ -33,11 +33,11 @@ func replyDecoder(enc replicas.Encoding, body []byte) *cdr.Decoder {
 }
 
 func readSlot(d *cdr.Decoder) EventSlot {
-	return EventSlot{d.ReadString(), EventKind(d.ReadULong()), d.ReadLong(), d.ReadLong()}
+	return EventSlot{EventId: d.ReadString(), Type: EventKind(d.ReadULong()), Capacity: d.ReadLong(), Remaining: d.ReadLong()}
 }
 
 func readBooking(d *cdr.Decoder) Booking {
-	return Booking{d.ReadString(), d.ReadString(), EventKind(d.ReadULong())}
+	return Booking{CustomerId: d.ReadString(), EventId: d.ReadString(), Type: EventKind(d.ReadULong())}
 }
 
 // decodeReply turns a reply into the Go value the rules return (or an
@@ -61,7 +61,7 @@ func decodeReply(enc replicas.Encoding, op string, rep replicas.Reply) (any, err
 	case "removeEvent":
 		o := RemovalOutcome{EventId: d.ReadString(), Type: EventKind(d.ReadULong()), Moved: MoveList{}, Dropped: CustomerIdList{}}
 		for n := d.ReadSeqLen(8); n > 0; n-- {
-			o.Moved = append(o.Moved, Move{d.ReadString(), d.ReadString()})
+			o.Moved = append(o.Moved, Move{CustomerId: d.ReadString(), NewEventId: d.ReadString()})
 		}
 		for n := d.ReadSeqLen(4); n > 0; n-- {
 			o.Dropped = append(o.Dropped, d.ReadString())
@@ -82,7 +82,7 @@ func decodeReply(enc replicas.Encoding, op string, rep replicas.Reply) (any, err
 		}
 		v = l
 	case "swapEvent":
-		v = SwapOutcome{readBooking(d), readBooking(d)}
+		v = SwapOutcome{Cancelled: readBooking(d), Booked: readBooking(d)}
 	default:
 		return nil, fmt.Errorf("no decoder for %s", op)
 	}

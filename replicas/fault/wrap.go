@@ -4,6 +4,7 @@ import (
 	"os"
 	"time"
 
+	"concord/giop/orb"
 	"concord/replicas"
 	"concord/replicas/internal/cdrio"
 )
@@ -60,7 +61,7 @@ func (f *faulty) Execute(r replicas.Request) replicas.Reply {
 		// A service without its own lie still runs the request (its state
 		// stays correct) but answers with a well-formed exception instead.
 		f.Service.Execute(r)
-		return cdrio.SystemException(r.Enc, "INTERNAL", wrongMinor, cdrio.CompletedYes)
+		return cdrio.SystemException(r.Enc, orb.NewSystemException(orb.INTERNAL, wrongMinor, orb.CompletedYes, "wrong-results fault"))
 	case Slow:
 		rep := f.Service.Execute(r)
 		f.hooks.Sleep(m.Delay)

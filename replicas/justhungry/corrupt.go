@@ -2,7 +2,7 @@ package justhungry
 
 // The "wrong results" fault: each result changed in one visible,
 // deterministic way that still encodes as valid CDR.
-func corrupt(m marshaler) marshaler {
+func corrupt(m any) any {
 	switch v := m.(type) {
 	case RestaurantList:
 		return append(append(RestaurantList{}, v...), Restaurant{Id: "R99", Name: "Nowhere", Cuisine: "None"})

@@ -77,7 +77,7 @@ func (g gen) next(menus []Menu) (string, []any) {
 			if g.r.IntN(15) == 0 {
 				q = int32(g.r.IntN(40)) - 5
 			}
-			lines = append(lines, OrderLine{it, q})
+			lines = append(lines, OrderLine{ItemId: it, Quantity: q})
 		}
 		if g.r.IntN(40) == 0 {
 			lines = OrderLineList{}
@@ -112,15 +112,15 @@ func modelMenus() []refmodel.Restaurant {
 }
 
 func fromModelRestaurant(r refmodel.Restaurant) Menu {
-	m := Menu{Info: Restaurant{r.ID, r.Name, r.Cuisine}, Items: MenuItemList{}}
+	m := Menu{Info: Restaurant{Id: r.ID, Name: r.Name, Cuisine: r.Cuisine}, Items: MenuItemList{}}
 	for _, it := range r.Items {
-		m.Items = append(m.Items, MenuItem{it.ID, it.Name, Course(it.Course), int32(it.Price), int32(it.Stock)})
+		m.Items = append(m.Items, MenuItem{Id: it.ID, Name: it.Name, MenuCourse: Course(it.Course), Price: int32(it.Price), Stock: int32(it.Stock)})
 	}
 	return m
 }
 
 func fromModelAddress(a refmodel.Address) Address {
-	return Address{a.Postcode, a.Line, a.District, a.Region, a.Country, a.Lat, a.Lon}
+	return Address{Postcode: a.Postcode, Line: a.Line, District: a.District, Region: a.Region, Country: a.Country, Latitude: a.Lat, Longitude: a.Lon}
 }
 
 func fromModelOrder(o refmodel.Order) Order {
@@ -130,7 +130,7 @@ func fromModelOrder(o refmodel.Order) Order {
 		out.Status = Cancelled
 	}
 	for _, l := range o.Lines {
-		out.Items = append(out.Items, OrderedItem{l.Item, l.Name, int32(l.Qty), int32(l.Unit), int32(l.LineTotal)})
+		out.Items = append(out.Items, OrderedItem{ItemId: l.Item, Name: l.Name, Quantity: int32(l.Qty), UnitPrice: int32(l.Unit), LineTotal: int32(l.LineTotal)})
 	}
 	return out
 }
@@ -142,7 +142,7 @@ func model(m *refmodel.JustHungry, op string, a []any) (any, *ReasonCode) {
 	case "listRestaurants":
 		l := RestaurantList{}
 		for _, r := range m.List() {
-			l = append(l, Restaurant{r.ID, r.Name, r.Cuisine})
+			l = append(l, Restaurant{Id: r.ID, Name: r.Name, Cuisine: r.Cuisine})
 		}
 		v = l
 	case "getMenu":

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"concord/giop/orb"
+	idl "concord/idl/gen/justhungry"
 	"concord/postcodes"
 	"concord/postcodes/lookup"
 	"concord/replicas"
@@ -31,10 +33,15 @@ func (f LookupFunc) Lookup(ctx context.Context, pc string) (postcodes.Address, e
 // request never hangs on the web service.
 const LookupTimeout = 5 * time.Second
 
-// Replica runs the Just Hungry state machine behind replicas.Service.
+// Replica runs the Just Hungry state machine behind replicas.Service:
+// CDR arguments in, CDR reply bytes out, through the generated skeleton.
 type Replica struct {
-	s      *State
-	lookup AddressLookup
+	s            *State
+	lookup       AddressLookup
+	right, wrong orb.Servant
+	// recorded and inputs are the request in progress's lookup, replayed
+	// (Request.Inputs) and made (Reply.Inputs); Execute is never concurrent.
+	recorded, inputs []byte
 }
 
 var _ replicas.Service = (*Replica)(nil)
@@ -45,7 +52,12 @@ var _ replicas.Service = (*Replica)(nil)
 func NewService(l AddressLookup) replicas.Service { return NewReplica(NewSampleState(), l) }
 
 // NewReplica serves an existing state.
-func NewReplica(s *State, l AddressLookup) *Replica { return &Replica{s: s, lookup: l} }
+func NewReplica(s *State, l AddressLookup) *Replica {
+	r := &Replica{s: s, lookup: l}
+	r.right = idl.NewFoodOrderingServant(servant{r: r})
+	r.wrong = idl.NewFoodOrderingServant(servant{r: r, wrong: true})
+	return r
+}
 
 // State gives access to the business logic.
 func (r *Replica) State() *State { return r.s }
@@ -55,55 +67,32 @@ func (r *Replica) Name() string { return "justhungry" }
 // Execute runs one request. A request carrying Inputs (on a backup) replays
 // the recorded lookup; otherwise the lookup is made and recorded in
 // Reply.Inputs for the backups.
-func (r *Replica) Execute(req replicas.Request) replicas.Reply { return r.execute(req, false) }
+func (r *Replica) Execute(req replicas.Request) replicas.Reply { return r.execute(req, r.right) }
 
 // ExecuteWrong runs the request as Execute does (the state stays correct)
 // but answers with a deterministically wrong, well-formed reply.
-func (r *Replica) ExecuteWrong(req replicas.Request) replicas.Reply { return r.execute(req, true) }
+func (r *Replica) ExecuteWrong(req replicas.Request) replicas.Reply { return r.execute(req, r.wrong) }
 
-func (r *Replica) execute(req replicas.Request, wrong bool) replicas.Reply {
-	d := cdrio.Decoder(req)
-	c := decodeCall(req.Operation, d)
-	if c == nil {
-		return cdrio.BadOperation(req.Enc)
-	}
-	if err := d.Err(); err != nil {
-		return cdrio.SystemError(req.Enc, err, cdrio.CompletedNo)
-	}
-	var inputs []byte
-	resolve := func(pc string) (Address, error) {
-		o, err := r.resolve(req.Inputs, pc)
-		if err != nil {
-			return Address{}, err
-		}
-		inputs = o.encode()
-		if o.err != nil {
-			return Address{}, o.err
-		}
-		return o.addr, nil
-	}
-	res, err := c(r.s, resolve)
-	var rep replicas.Reply
-	switch {
-	case err == nil:
-		if wrong {
-			res = corrupt(res)
-		}
-		e := cdrio.Encoder(req.Enc)
-		res.marshalCDR(e)
-		rep = cdrio.Result(req.Enc, e, replicas.NoException, cdrio.CompletedYes)
-	default:
-		oe, ok := err.(*OrderError)
-		if !ok { // unreadable recorded inputs: refuse before any change
-			return cdrio.SystemException(req.Enc, "INTERNAL", 0, cdrio.CompletedNo)
-		}
-		if wrong {
-			oe = &OrderError{Reason: (oe.Reason + 1) % reasonCodeCount, Message: oe.Message}
-		}
-		rep = cdrio.UserException(req.Enc, RepoIDOrderError, oe.MarshalCDR, cdrio.CompletedNo)
-	}
-	rep.Inputs = inputs
+func (r *Replica) execute(req replicas.Request, s orb.Servant) replicas.Reply {
+	r.recorded, r.inputs = req.Inputs, nil
+	rep := cdrio.Dispatch(context.Background(), s, req)
+	rep.Inputs = r.inputs
+	r.recorded, r.inputs = nil, nil
 	return rep
+}
+
+// resolveCall is the Resolve of the request in progress: it records the
+// outcome for the backups, failures included.
+func (r *Replica) resolveCall(pc string) (Address, error) {
+	o, err := r.resolve(r.recorded, pc)
+	if err != nil {
+		return Address{}, err
+	}
+	r.inputs = o.encode()
+	if o.err != nil {
+		return Address{}, o.err
+	}
+	return o.addr, nil
 }
 
 // resolve replays recorded inputs or asks the web service.

@@ -48,7 +48,7 @@ func TestExecuteDecodesRepliesForKnownRequests(t *testing.T) {
 	}
 	steps := []step{
 		{"restaurants", "listRestaurants", nil, NewSampleState().ListRestaurants(), nil},
-		{"menu", "getMenu", []any{"R01"}, Menu{sampleMenus()[0].Info, sampleMenus()[0].Items}, nil},
+		{"menu", "getMenu", []any{"R01"}, Menu{Info: sampleMenus()[0].Info, Items: sampleMenus()[0].Items}, nil},
 		{"unknown menu", "getMenu", []any{"R0"}, nil, refused(UnknownRestaurant)},
 		{"address", "lookupAddress", []any{"sw1a1aa"}, addrSW1A1AA, nil},
 		{"place", "placeOrder", []any{"Ada", "R02", firstLines, "SW1A 1AA", "req-1"}, firstOrder, nil},

@@ -94,21 +94,21 @@ var firstOrder = Order{
 	Total: 2695, Status: Placed, DeliveryAddress: addrSW1A1AA, RequestId: "req-1",
 }
 
-var firstLines = OrderLineList{{"R02-M1", 2}, {"R02-D1", 1}}
+var firstLines = OrderLineList{{ItemId: "R02-M1", Quantity: 2}, {ItemId: "R02-D1", Quantity: 1}}
 
 func TestMenusAndAddresses(t *testing.T) {
 	runRules(t, []ruleCase{
 		{name: "restaurants by id", run: func(s *State, _ *fakeResolve) (any, error) { return s.ListRestaurants(), nil },
-			want: RestaurantList{{"R01", "The Golden Wok", "Chinese"}, {"R02", "Bella Napoli", "Italian"},
-				{"R03", "Spice Route", "Indian"}, {"R04", "The Green Fork", "Vegetarian"}}},
+			want: RestaurantList{{Id: "R01", Name: "The Golden Wok", Cuisine: "Chinese"}, {Id: "R02", Name: "Bella Napoli", Cuisine: "Italian"},
+				{Id: "R03", Name: "Spice Route", Cuisine: "Indian"}, {Id: "R04", Name: "The Green Fork", Cuisine: "Vegetarian"}}},
 		{name: "menu", run: func(s *State, _ *fakeResolve) (any, error) { return s.GetMenu("R04") },
-			want: Menu{Restaurant{"R04", "The Green Fork", "Vegetarian"}, sampleMenus()[3].Items}},
+			want: Menu{Info: Restaurant{Id: "R04", Name: "The Green Fork", Cuisine: "Vegetarian"}, Items: sampleMenus()[3].Items}},
 		{name: "menu shows reserved stock", setup: func(t *testing.T, s *State, f *fakeResolve) {
-			mustOrder(t, s, f, "Ada", "R04", OrderLineList{{"R04-D2", 2}}, "r")
+			mustOrder(t, s, f, "Ada", "R04", OrderLineList{{ItemId: "R04-D2", Quantity: 2}}, "r")
 		}, run: func(s *State, _ *fakeResolve) (any, error) {
 			m, err := s.GetMenu("R04")
 			return m.Items[4], err
-		}, want: MenuItem{"R04-D2", "Lemon sorbet", Dessert, 395, 1}},
+		}, want: MenuItem{Id: "R04-D2", Name: "Lemon sorbet", MenuCourse: Dessert, Price: 395, Stock: 1}},
 		{name: "unknown restaurant menu", reason: refused(UnknownRestaurant),
 			run: func(s *State, _ *fakeResolve) (any, error) { return s.GetMenu("R9") }},
 		{name: "lookup normalises", calls: 1, want: addrSW1A1AA,
@@ -137,7 +137,7 @@ func TestPlaceOrder(t *testing.T) {
 			return []int32{stockOf(t, s, "R02", "R02-M1"), stockOf(t, s, "R02", "R02-D1")}, err
 		}, want: []int32{33, 17}},
 		{name: "all remaining stock", calls: 1, run: func(s *State, f *fakeResolve) (any, error) {
-			_, err := s.PlaceOrder("Ada", "R04", OrderLineList{{"R04-D2", 3}}, "SW1A 1AA", "r", f.resolve)
+			_, err := s.PlaceOrder("Ada", "R04", OrderLineList{{ItemId: "R04-D2", Quantity: 3}}, "SW1A 1AA", "r", f.resolve)
 			return stockOf(t, s, "R04", "R04-D2"), err
 		}, want: int32(0)},
 		{name: "retry returns the same order, no lookup, no new stock", setup: placedFirst,
@@ -151,21 +151,21 @@ func TestPlaceOrder(t *testing.T) {
 			require.NoError(t, err)
 		}, run: place("Ada", "R02", firstLines, "SW1A 1AA", "req-1"), want: firstOrder},
 		{name: "request id reused for another order", reason: refused(InvalidRequest), setup: placedFirst,
-			run: place("Ada", "R02", OrderLineList{{"R02-M1", 3}, {"R02-D1", 1}}, "SW1A 1AA", "req-1")},
+			run: place("Ada", "R02", OrderLineList{{ItemId: "R02-M1", Quantity: 3}, {ItemId: "R02-D1", Quantity: 1}}, "SW1A 1AA", "req-1")},
 		{name: "request id reused by another customer", reason: refused(InvalidRequest), setup: placedFirst,
 			run: place("Bob", "R02", firstLines, "SW1A 1AA", "req-1")},
 		{name: "unknown restaurant", reason: refused(UnknownRestaurant), run: place("Ada", "R05", firstLines, "SW1A 1AA", "r")},
 		{name: "item of another restaurant", reason: refused(UnknownItem), run: place("Ada", "R01", firstLines, "SW1A 1AA", "r")},
-		{name: "out of stock", reason: refused(OutOfStock), run: place("Ada", "R04", OrderLineList{{"R04-D2", 4}}, "SW1A 1AA", "r")},
+		{name: "out of stock", reason: refused(OutOfStock), run: place("Ada", "R04", OrderLineList{{ItemId: "R04-D2", Quantity: 4}}, "SW1A 1AA", "r")},
 		{name: "out of stock after another order", reason: refused(OutOfStock),
 			setup: func(t *testing.T, s *State, f *fakeResolve) {
-				mustOrder(t, s, f, "Bob", "R04", OrderLineList{{"R04-D2", 2}}, "b")
+				mustOrder(t, s, f, "Bob", "R04", OrderLineList{{ItemId: "R04-D2", Quantity: 2}}, "b")
 			},
-			run: place("Ada", "R04", OrderLineList{{"R04-M1", 1}, {"R04-D2", 2}}, "SW1A 1AA", "r")},
-		{name: "zero quantity", reason: refused(InvalidQuantity), run: place("Ada", "R02", OrderLineList{{"R02-M1", 0}}, "SW1A 1AA", "r")},
-		{name: "negative quantity", reason: refused(InvalidQuantity), run: place("Ada", "R02", OrderLineList{{"R02-M1", -1}}, "SW1A 1AA", "r")},
-		{name: "huge quantity", reason: refused(InvalidQuantity), run: place("Ada", "R02", OrderLineList{{"R02-M1", 1 << 30}}, "SW1A 1AA", "r")},
-		{name: "item twice", reason: refused(InvalidRequest), run: place("Ada", "R02", OrderLineList{{"R02-M1", 1}, {"R02-M1", 1}}, "SW1A 1AA", "r")},
+			run: place("Ada", "R04", OrderLineList{{ItemId: "R04-M1", Quantity: 1}, {ItemId: "R04-D2", Quantity: 2}}, "SW1A 1AA", "r")},
+		{name: "zero quantity", reason: refused(InvalidQuantity), run: place("Ada", "R02", OrderLineList{{ItemId: "R02-M1", Quantity: 0}}, "SW1A 1AA", "r")},
+		{name: "negative quantity", reason: refused(InvalidQuantity), run: place("Ada", "R02", OrderLineList{{ItemId: "R02-M1", Quantity: -1}}, "SW1A 1AA", "r")},
+		{name: "huge quantity", reason: refused(InvalidQuantity), run: place("Ada", "R02", OrderLineList{{ItemId: "R02-M1", Quantity: 1 << 30}}, "SW1A 1AA", "r")},
+		{name: "item twice", reason: refused(InvalidRequest), run: place("Ada", "R02", OrderLineList{{ItemId: "R02-M1", Quantity: 1}, {ItemId: "R02-M1", Quantity: 1}}, "SW1A 1AA", "r")},
 		{name: "no items", reason: refused(InvalidRequest), run: place("Ada", "R02", OrderLineList{}, "SW1A 1AA", "r")},
 		{name: "empty name", reason: refused(InvalidRequest), run: place(" ", "R02", firstLines, "SW1A 1AA", "r")},
 		{name: "empty request id", reason: refused(InvalidRequest), run: place("Ada", "R02", firstLines, "SW1A 1AA", "")},
@@ -176,15 +176,15 @@ func TestPlaceOrder(t *testing.T) {
 			return s.PlaceOrder("Ada", "R02", firstLines, "SW1A 1AA", "r", f.resolve)
 		}},
 		{name: "out of stock checked before the lookup", reason: refused(OutOfStock),
-			run: place("Ada", "R04", OrderLineList{{"R04-D2", 9}}, "SW1A 2AA", "r")},
+			run: place("Ada", "R04", OrderLineList{{ItemId: "R04-D2", Quantity: 9}}, "SW1A 2AA", "r")},
 	})
 }
 
 func TestOrdersAndCancel(t *testing.T) {
 	two := func(t *testing.T, s *State, f *fakeResolve) {
 		mustOrder(t, s, f, "Ada", "R02", firstLines, "req-1")
-		mustOrder(t, s, f, "Bob", "R04", OrderLineList{{"R04-D2", 3}}, "req-2")
-		mustOrder(t, s, f, "Ada", "R04", OrderLineList{{"R04-M1", 1}}, "req-3")
+		mustOrder(t, s, f, "Bob", "R04", OrderLineList{{ItemId: "R04-D2", Quantity: 3}}, "req-2")
+		mustOrder(t, s, f, "Ada", "R04", OrderLineList{{ItemId: "R04-M1", Quantity: 1}}, "req-3")
 	}
 	cancel := func(name, id string) func(s *State, f *fakeResolve) (any, error) {
 		return func(s *State, f *fakeResolve) (any, error) { return s.CancelOrder(name, id) }

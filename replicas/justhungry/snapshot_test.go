@@ -11,7 +11,7 @@ import (
 func withOrders(t *testing.T) *State {
 	s, f := NewSampleState(), &fakeResolve{}
 	mustOrder(t, s, f, "Ada", "R02", firstLines, "req-1")
-	mustOrder(t, s, f, "Bob", "R04", OrderLineList{{"R04-D2", 3}}, "req-2")
+	mustOrder(t, s, f, "Bob", "R04", OrderLineList{{ItemId: "R04-D2", Quantity: 3}}, "req-2")
 	_, err := s.CancelOrder("Ada", "ORD000001")
 	require.NoError(t, err)
 	return s
@@ -25,7 +25,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	assert.Equal(t, b, r.Snapshot())
 	assert.Equal(t, s.GetOrders("Ada"), r.GetOrders("Ada"))
 	// The request-id index is rebuilt: a retry is still recognised.
-	o, err := r.PlaceOrder("Bob", "R04", OrderLineList{{"R04-D2", 3}}, "SW1A 1AA", "req-2", (&fakeResolve{}).resolve)
+	o, err := r.PlaceOrder("Bob", "R04", OrderLineList{{ItemId: "R04-D2", Quantity: 3}}, "SW1A 1AA", "req-2", (&fakeResolve{}).resolve)
 	require.NoError(t, err)
 	assert.Equal(t, "ORD000002", o.Id)
 	assert.NotEqual(t, NewSampleState().Snapshot(), b)

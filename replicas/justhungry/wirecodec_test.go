@@ -29,17 +29,17 @@ func request(enc replicas.Encoding, op string, args ...any) replicas.Request {
 }
 
 func cdrRestaurant(d *cdr.Decoder) Restaurant {
-	return Restaurant{d.ReadString(), d.ReadString(), d.ReadString()}
+	return Restaurant{Id: d.ReadString(), Name: d.ReadString(), Cuisine: d.ReadString()}
 }
 
 func cdrAddress(d *cdr.Decoder) Address {
-	return Address{d.ReadString(), d.ReadString(), d.ReadString(), d.ReadString(), d.ReadString(), d.ReadDouble(), d.ReadDouble()}
+	return Address{Postcode: d.ReadString(), Line: d.ReadString(), District: d.ReadString(), Region: d.ReadString(), Country: d.ReadString(), Latitude: d.ReadDouble(), Longitude: d.ReadDouble()}
 }
 
 func cdrOrder(d *cdr.Decoder) Order {
 	o := Order{Id: d.ReadString(), CustomerName: d.ReadString(), RestaurantId: d.ReadString(), Items: OrderedItemList{}}
 	for n := d.ReadSeqLen(20); n > 0; n-- {
-		o.Items = append(o.Items, OrderedItem{d.ReadString(), d.ReadString(), d.ReadLong(), d.ReadLong(), d.ReadLong()})
+		o.Items = append(o.Items, OrderedItem{ItemId: d.ReadString(), Name: d.ReadString(), Quantity: d.ReadLong(), UnitPrice: d.ReadLong(), LineTotal: d.ReadLong()})
 	}
 	o.Total = d.ReadLong()
 	o.Status = OrderStatus(d.ReadULong())
@@ -71,7 +71,7 @@ func decodeReply(enc replicas.Encoding, op string, rep replicas.Reply) (any, err
 	case op == "getMenu":
 		m := Menu{Info: cdrRestaurant(d), Items: MenuItemList{}}
 		for n := d.ReadSeqLen(20); n > 0; n-- {
-			m.Items = append(m.Items, MenuItem{d.ReadString(), d.ReadString(), Course(d.ReadULong()), d.ReadLong(), d.ReadLong()})
+			m.Items = append(m.Items, MenuItem{Id: d.ReadString(), Name: d.ReadString(), MenuCourse: Course(d.ReadULong()), Price: d.ReadLong(), Stock: d.ReadLong()})
 		}
 		v = m
 	case op == "lookupAddress":

@@ -37,9 +37,9 @@ func serveOn(t *testing.T, d, j replicas.Service) (*orb.Client, string) {
 	return c, ln.Addr().String()
 }
 
-// TestGeneratedStubsTalkToTheReplicaLogic drives the hand-written replica
-// marshalling with the IDL compiler's generated stubs over real GIOP, in
-// every GIOP version: both sides must agree on every byte.
+// TestGeneratedStubsTalkToTheReplicaLogic drives the replica logic (behind
+// the generated skeletons, via Execute) with the generated stubs over real
+// GIOP, in every GIOP version: both sides must agree on every byte.
 func TestGeneratedStubsTalkToTheReplicaLogic(t *testing.T) {
 	web := rjh.LookupFunc(func(_ context.Context, pc string) (postcodes.Address, error) {
 		if pc == "SW1A 1AA" {

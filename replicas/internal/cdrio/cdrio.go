@@ -1,22 +1,18 @@
-// Package cdrio is the plumbing every service's Execute shares: a CDR
-// decoder and encoder set up exactly as a request's replicas.Encoding says,
-// and the reply bodies of user and system exceptions. Keeping it in one
+// Package cdrio is the plumbing every service's Execute shares: it runs a
+// request through the service's generated skeleton with a CDR decoder and
+// encoder set up exactly as the request's replicas.Encoding says, and turns
+// the outcome into reply bytes the way the ORB server does. Keeping it in one
 // place is what makes two services (and every replica) encode identically.
 package cdrio
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 
 	"concord/giop/cdr"
+	"concord/giop/orb"
 	"concord/replicas"
-)
-
-// Completion status values of a system exception (CORBA::CompletionStatus).
-const (
-	CompletedYes   uint32 = 0
-	CompletedNo    uint32 = 1
-	CompletedMaybe uint32 = 2
 )
 
 // Decoder reads r's arguments with the byte order, alignment offset, code
@@ -37,47 +33,55 @@ func Encoder(enc replicas.Encoding) *cdr.Encoder {
 	return e
 }
 
-// Result finishes a reply: the encoder's bytes with status, or, if encoding
-// failed (say a name that the client's code set cannot carry), the system
-// exception the codec error maps to. completed says whether state changed.
-func Result(enc replicas.Encoding, e *cdr.Encoder, status replicas.ReplyStatus, completed uint32) replicas.Reply {
-	if err := e.Err(); err != nil {
-		return SystemError(enc, err, completed)
+// Dispatch runs r through a generated servant and encodes the outcome as
+// the body of the GIOP reply the FE will copy to the client: the results,
+// a user exception (repository id, then members, as orb's server writes
+// it) or a system exception.
+func Dispatch(ctx context.Context, s orb.Servant, r replicas.Request) replicas.Reply {
+	in, out := Decoder(r), Encoder(r.Enc)
+	err := s.Dispatch(ctx, r.Operation, in, out)
+	if err == nil && out.Err() == nil {
+		return replicas.Reply{Status: replicas.NoException, Body: out.Bytes()}
 	}
-	return replicas.Reply{Status: status, Body: e.Bytes()}
+	var ue orb.UserException
+	if err != nil && errors.As(err, &ue) {
+		e := Encoder(r.Enc)
+		e.WriteString(ue.RepositoryID())
+		ue.MarshalCDR(e)
+		if e.Err() == nil {
+			return replicas.Reply{Status: replicas.UserException, Body: e.Bytes()}
+		}
+		// The exception did not marshal (a message the client's code set
+		// cannot carry): the ORB says so with a system exception too.
+		err = e.Err()
+	}
+	return SystemException(r.Enc, orb.AsSystemException(orNil(err, out.Err()), completion(in, out)))
 }
 
-// UserException encodes a user exception: repository id, then the members.
-func UserException(enc replicas.Encoding, repoID string, members func(*cdr.Encoder), completed uint32) replicas.Reply {
-	e := Encoder(enc)
-	e.WriteString(repoID)
-	members(e)
-	return Result(enc, e, replicas.UserException, completed)
+// completion says how far a failed request got: arguments that did not
+// decode never reached the service; results that did not encode did.
+func completion(in *cdr.Decoder, out *cdr.Encoder) orb.CompletionStatus {
+	switch {
+	case in.Err() != nil:
+		return orb.CompletedNo
+	case out.Err() != nil:
+		return orb.CompletedYes
+	}
+	return orb.CompletedMaybe
 }
 
-// SystemException encodes a standard system exception by its short name
-// (MARSHAL, BAD_OPERATION...): repository id, minor code, completion status.
-func SystemException(enc replicas.Encoding, name string, minor, completed uint32) replicas.Reply {
+func orNil(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// SystemException encodes se as a SYSTEM_EXCEPTION reply body.
+func SystemException(enc replicas.Encoding, se *orb.SystemException) replicas.Reply {
 	e := Encoder(enc)
-	e.WriteString("IDL:omg.org/CORBA/" + name + ":1.0")
-	e.WriteULong(minor)
-	e.WriteULong(completed)
+	se.Marshal(e)
 	return replicas.Reply{Status: replicas.SystemException, Body: e.Bytes()}
-}
-
-// SystemError maps a codec error to its system exception (MARSHAL,
-// DATA_CONVERSION, BAD_PARAM); any other error is UNKNOWN.
-func SystemError(enc replicas.Encoding, err error, completed uint32) replicas.Reply {
-	var ce *cdr.Error
-	if errors.As(err, &ce) {
-		return SystemException(enc, string(ce.Kind), 0, completed)
-	}
-	return SystemException(enc, "UNKNOWN", 0, completed)
-}
-
-// BadOperation is the reply to an operation the interface does not have.
-func BadOperation(enc replicas.Encoding) replicas.Reply {
-	return SystemException(enc, "BAD_OPERATION", 0, CompletedNo)
 }
 
 // Digest is the SHA-256 of a snapshot, as replicas.Service.Digest requires.
