@@ -25,10 +25,18 @@ var clusterKey = wire.NewKey([]byte("cluster test key"))
 type testCluster struct {
 	seq   *sequencer.Server
 	nodes []*Node
+	mcast []*wire.Conn // the RMs' multicast sockets, if multicasting
 	fe    *testFE
 }
 
 func startCluster(t *testing.T, n int, drop float64, seqCfg sequencer.Config) *testCluster {
+	t.Helper()
+	return startClusterWith(t, n, drop, seqCfg, netip.AddrPort{})
+}
+
+// startClusterWith is startCluster with the sequencer multicasting to group
+// (on lo) if it is valid.
+func startClusterWith(t *testing.T, n int, drop float64, seqCfg sequencer.Config, group netip.AddrPort) *testCluster {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
@@ -47,7 +55,7 @@ func startCluster(t *testing.T, n int, drop float64, seqCfg sequencer.Config) *t
 	}
 	seqCfg.ID = 1
 	c := &testCluster{}
-	c.seq, err = sequencer.Listen(sequencer.ServerConfig{Sequencer: seqCfg, Conn: seqConn, Logger: log})
+	c.seq, err = sequencer.Listen(sequencer.ServerConfig{Sequencer: seqCfg, Conn: seqConn, Logger: log, Multicast: group})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -67,6 +75,13 @@ func startCluster(t *testing.T, n int, drop float64, seqCfg sequencer.Config) *t
 		c.nodes = append(c.nodes, node)
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = node.Run(ctx) }()
+		if group.IsValid() {
+			mc, err := wire.ListenMulticast(group, "lo", cc)
+			require.NoError(t, err)
+			c.mcast = append(c.mcast, mc)
+			wg.Add(1)
+			go func() { defer wg.Done(); _ = node.ServeMulticast(ctx, mc) }()
+		}
 	}
 	c.fe = newTestFE(t, 100, c.seq.Addr())
 	t.Cleanup(func() {

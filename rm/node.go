@@ -39,6 +39,9 @@ type NodeConfig struct {
 	// WrongLimit: consecutive wrong results before a replica is replaced (default 3).
 	WrongLimit int
 	Logger     *slog.Logger
+	// Operators may set the replica's fault mode at run time, besides
+	// wire.OperatorID (e.g. the FE's id); see faultctl.go.
+	Operators []uint32
 }
 
 // NodeStatus is what an RM reports about itself.
@@ -53,6 +56,7 @@ type NodeStatus struct {
 	Wrong        map[uint32]int
 	Delivery     Stats
 	Conn         wire.ConnStats
+	FaultCtl     FaultCtlStats
 }
 
 type checkpoint struct {
@@ -86,6 +90,7 @@ type Node struct {
 	closed       bool
 	checking     atomic.Bool   // a suspected replica is being probed
 	lastStart    time.Duration // last restart attempt, to pace retries
+	fc           faultCtl      // run-time fault mode commands
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -246,6 +251,8 @@ func (n *Node) recv(e wire.In) {
 		n.emit(n.tr.Step(Recv{From: e.From, Pkt: e.Pkt}))
 	case *wire.StateOffer, *wire.StateChunk:
 		n.emit(n.tr.Step(Recv{From: e.From, Pkt: e.Pkt}))
+	case *wire.FaultCtl:
+		n.faultCtl(e, m)
 	default:
 		n.emit(n.d.Step(Recv{From: e.From, Pkt: e.Pkt}))
 	}
@@ -506,7 +513,7 @@ func (n *Node) Status() NodeStatus {
 	defer n.mu.Unlock()
 	s := NodeStatus{ID: n.cfg.ID, Delivered: n.d.Next() - 1, Transferring: n.d.Transferring(),
 		Restarts: n.restarts, Replacements: n.replacements, Transfers: n.transfers,
-		Wrong: map[uint32]int{}, Delivery: n.d.Stats(), Conn: n.conn.Stats()}
+		Wrong: map[uint32]int{}, Delivery: n.d.Stats(), Conn: n.conn.Stats(), FaultCtl: n.fc.stats}
 	for k, v := range n.wrong {
 		s.Wrong[k] = v
 	}

@@ -150,10 +150,31 @@ type PrimaryBackup struct {
 	lastAnnounce time.Duration
 	heard        map[uint32]time.Duration // last datagram from each member, across views
 
+	// lastView is the view in which this member's state last changed:
+	// (lastView, Position) ranks states, newest view first, because update
+	// numbers of different views may name different updates.
+	lastView uint64
+	// A new primary recovers before it serves: it collects the other
+	// members' ranks (their PBAck{lastView, position} reports) and pulls the
+	// state of the most advanced one, so that updates a lagging member
+	// missed (it was cut off longer than BackupTimeout) are not lost.
+	recovering   bool
+	recoverSince time.Duration
+	ranks        map[uint32]rank
+	waitFor      []uint32 // members whose reports a recovery waits for
+	pulling      uint32   // member whose state is being pulled, 0 if none
+	pullSince    time.Duration
+	srcCkptID    uint64 // last checkpoint request served to a recovering primary
+
 	cache      map[reqKey]cached
 	cacheOrder []reqKey
 	out        []Output
 }
+
+// rank orders member states: a later view first, then more updates.
+type rank struct{ view, num uint64 }
+
+func (r rank) after(o rank) bool { return r.view > o.view || r.view == o.view && r.num > o.num }
 
 // NewPrimaryBackup starts in view 0, whose primary is Members[0]. Every
 // member starts from the same (initial) state, so all are synced.
@@ -168,7 +189,8 @@ func NewPrimaryBackup(cfg PBConfig) *PrimaryBackup {
 		cfg.CacheSize = 1 << 16
 	}
 	p := &PrimaryBackup{cfg: cfg, flight: map[reqKey]uint64{}, cache: map[reqKey]cached{}, synced: true,
-		applying: map[uint64]reqKey{}, orphans: map[uint64]reqKey{}, heard: map[uint32]time.Duration{}}
+		applying: map[uint64]reqKey{}, orphans: map[uint64]reqKey{}, heard: map[uint32]time.Duration{},
+		ranks: map[uint32]rank{}}
 	p.enter(0, true)
 	return p
 }
@@ -207,8 +229,11 @@ func (p *PrimaryBackup) enter(v uint64, initial bool) {
 				p.orphans[p.base+uint64(i)+1] = k
 			}
 		}
+		// Its replica ran every issued update: that is its position now.
+		p.applied, p.appliedDone = p.issued, p.issued
 	}
 	p.view = v
+	p.recovering, p.pulling = false, 0
 	p.flight = map[reqKey]uint64{}
 	p.log = p.log[:0]
 	p.backups = p.backups[:0]
@@ -224,6 +249,9 @@ func (p *PrimaryBackup) enter(v uint64, initial bool) {
 				p.backups = append(p.backups, pbBackup{Peer: m, synced: initial, acked: p.issued})
 			}
 		}
+		if !initial {
+			p.beginRecovery()
+		}
 		return
 	}
 	p.synced = initial
@@ -231,6 +259,7 @@ func (p *PrimaryBackup) enter(v uint64, initial bool) {
 	if !initial {
 		p.out = append(p.out, SyncFrom{View: v, Primary: p.Primary()})
 		p.syncAsked = true
+		p.report()
 	}
 }
 
@@ -242,6 +271,7 @@ func (p *PrimaryBackup) lost() {
 	clear(p.applying)
 	p.log = p.log[:0]
 	p.issued, p.applied, p.appliedDone = 0, 0, 0
+	p.lastView = 0 // the initial state ranks lowest
 	if p.IsPrimary() {
 		p.enter(p.view+1, false)
 	} else {
@@ -255,8 +285,15 @@ func (p *PrimaryBackup) lost() {
 // CanSync reports whether a snapshot fetched for view may still be loaded:
 // the shell checks it before replacing the replica's state.
 func (p *PrimaryBackup) CanSync(view uint64) bool {
-	return view == p.view && !p.IsPrimary() && !p.synced
+	if p.IsPrimary() {
+		return view == p.view && p.recovering && p.pulling != 0
+	}
+	return view == p.view && !p.synced
 }
+
+// Recovering reports whether this member is a new primary that does not
+// serve yet: it is pulling the most advanced member's state.
+func (p *PrimaryBackup) Recovering() bool { return p.recovering }
 
 // Step applies one event.
 func (p *PrimaryBackup) Step(ev Event) []Output {
@@ -278,12 +315,19 @@ func (p *PrimaryBackup) Step(ev Event) []Output {
 		p.lost()
 	case Synced:
 		// The shell restores only while CanSync(e.View) holds.
-		if e.View == p.view && !p.IsPrimary() {
-			p.loadCache(e.Cache)
-			clear(p.orphans)
-			p.synced, p.applied, p.appliedDone = true, e.Upto, e.Upto
-			p.ack()
+		if !p.CanSync(e.View) {
+			break
 		}
+		p.loadCache(e.Cache)
+		clear(p.orphans)
+		p.lastView = e.View
+		if p.IsPrimary() {
+			p.issued, p.applied, p.appliedDone = e.Upto, e.Upto, e.Upto
+			p.endRecovery()
+			break
+		}
+		p.synced, p.applied, p.appliedDone = true, e.Upto, e.Upto
+		p.ack()
 	}
 	return p.out
 }
@@ -314,6 +358,13 @@ func (p *PrimaryBackup) recv(e Recv) {
 	case *wire.PBAck:
 		if m.View > p.view {
 			p.enter(m.View, false)
+		}
+		if p.recovering && m.View <= p.view && p.member(e.Pkt.Sender) && e.Pkt.Sender != p.cfg.Self {
+			// An unsynced member's report: its state is update m.Applied
+			// of view m.View.
+			p.ranks[e.Pkt.Sender] = rank{m.View, m.Applied}
+			p.decide(false)
+			return
 		}
 		if m.View == p.view && p.IsPrimary() {
 			if b := p.backup(e.Pkt.Sender); b != nil {
@@ -347,6 +398,7 @@ func (p *PrimaryBackup) recv(e Recv) {
 				continue // a gap: the primary resends from our ack
 			}
 			p.applied = num
+			p.lastView = m.View
 			q := m.Requests[i]
 			p.applying[num] = reqKey{q.FE, q.ID}
 			p.out = append(p.out, Apply{Num: num, Req: &q})
@@ -381,8 +433,16 @@ func (p *PrimaryBackup) backup(id uint32) *pbBackup {
 
 func (p *PrimaryBackup) request(from netip.AddrPort, q *wire.Request) {
 	if q.IsControl() {
+		if q.Operation == wire.OpCheckpoint && !p.IsPrimary() && q.FE == p.Primary().ID {
+			// The recovering primary of our view pulls our state: every
+			// update handed to the replica so far.
+			ack := wire.Packet{Sender: p.cfg.Self, Msg: &wire.RequestAck{FE: q.FE, Acks: []wire.AckEntry{{ID: q.ID, Seq: p.applied}}}}
+			p.out = append(p.out, Checkpoint{Upto: p.applied, To: from, Ack: ack, Repeat: q.ID == p.srcCkptID})
+			p.srcCkptID = q.ID
+			return
+		}
 		// A backup asks for a checkpoint to sync from.
-		if q.Operation == wire.OpCheckpoint && p.IsPrimary() {
+		if q.Operation == wire.OpCheckpoint && p.IsPrimary() && !p.recovering {
 			if b := p.backup(q.FE); b != nil {
 				b.lastHeard = p.now
 				if b.ckptID == q.ID {
@@ -406,6 +466,9 @@ func (p *PrimaryBackup) request(from netip.AddrPort, q *wire.Request) {
 		p.send(from, &wire.Primary{View: p.view, Primary: p.Primary().ID})
 		return
 	}
+	if p.recovering {
+		return // the FE retries once this primary holds the newest state
+	}
 	k := reqKey{q.FE, q.ID}
 	if c, ok := p.cache[k]; ok {
 		p.reply(q, 0, c.status, c.body)
@@ -415,6 +478,7 @@ func (p *PrimaryBackup) request(from netip.AddrPort, q *wire.Request) {
 		return // still executing or waiting for backups
 	}
 	p.issued++
+	p.lastView = p.view
 	p.flight[k] = p.issued
 	p.log = append(p.log, pbEntry{req: *q})
 	p.out = append(p.out, Execute{Num: p.issued, Req: &p.log[len(p.log)-1].req})
@@ -519,6 +583,10 @@ func (p *PrimaryBackup) tick() {
 			}
 		}
 	}
+	if p.recovering {
+		p.recoveryTick()
+		return
+	}
 	if p.IsPrimary() {
 		for i := range p.backups {
 			b := &p.backups[i]
@@ -531,6 +599,8 @@ func (p *PrimaryBackup) tick() {
 	}
 	if p.synced && p.now-p.lastAck >= p.cfg.Retry {
 		p.ack()
+	} else if !p.synced && p.now-p.lastAck >= p.cfg.Retry {
+		p.report()
 	}
 }
 

@@ -61,6 +61,7 @@ type pbSim struct {
 	view    uint64
 	primary int
 	replies map[uint64][]byte
+	cut     map[int]bool // members cut off by a partition
 }
 
 func newPBSim(t *testing.T, seed uint64) *pbSim {
@@ -79,6 +80,9 @@ func newPBSim(t *testing.T, seed uint64) *pbSim {
 }
 
 func (s *pbSim) send(from, to netip.AddrPort, p wire.Packet) {
+	if s.cut[s.index(from)] || s.cut[s.index(to)] {
+		return
+	}
 	if s.rng.Float64() < s.drop {
 		return
 	}

@@ -32,6 +32,9 @@ type PBNodeConfig struct {
 	BackupTimeout time.Duration // see PBConfig (default 300ms)
 	Tick          time.Duration // clock resolution (default 1ms)
 	Logger        *slog.Logger
+	// Operators may set the replica's fault mode at run time, besides
+	// wire.OperatorID (e.g. the FE's id); see faultctl.go.
+	Operators []uint32
 }
 
 // PBStatus is what a primary-backup RM reports about itself.
@@ -44,6 +47,7 @@ type PBStatus struct {
 	Restarts uint64
 	Syncs    uint64
 	Conn     wire.ConnStats
+	FaultCtl FaultCtlStats
 }
 
 // PBNode is the UDP and process shell around PrimaryBackup.
@@ -64,6 +68,7 @@ type PBNode struct {
 	restarts    uint64
 	syncs       uint64
 	closed      bool
+	fc          faultCtl // run-time fault mode commands
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -203,6 +208,8 @@ func (n *PBNode) recv(e wire.In) {
 		if n.tr != nil {
 			n.emit(n.tr.Step(Recv{From: e.From, Pkt: e.Pkt}))
 		}
+	case *wire.FaultCtl:
+		n.faultCtl(e, m)
 	default:
 		n.emit(n.pb.Step(Recv{From: e.From, Pkt: e.Pkt}))
 	}
@@ -392,7 +399,7 @@ func (n *PBNode) Status() PBStatus {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	s := PBStatus{ID: n.cfg.ID, View: n.pb.View(), Primary: n.pb.IsPrimary(), Position: n.pb.Position(),
-		Restarts: n.restarts, Syncs: n.syncs, Conn: n.conn.Stats()}
+		Restarts: n.restarts, Syncs: n.syncs, Conn: n.conn.Stats(), FaultCtl: n.fc.stats}
 	if n.proc != nil {
 		s.Pid = n.proc.Pid()
 	}

@@ -22,6 +22,11 @@ type ServerConfig struct {
 	// Tick is the logical clock's resolution (default 1ms).
 	Tick   time.Duration
 	Logger *slog.Logger
+	// Multicast, if valid, is the IPv4 group the RMs listen to: each
+	// Sequenced datagram goes there once, out of MulticastIface (default
+	// "lo"), instead of to every RM. Everything else stays unicast.
+	Multicast      netip.AddrPort
+	MulticastIface string
 }
 
 // Server runs a Sequencer on a UDP socket: one goroutine reads batches of
@@ -33,6 +38,7 @@ type Server struct {
 	log   *slog.Logger
 	start time.Time
 	rms   []netip.AddrPort
+	group netip.AddrPort // multicast group, or zero: unicast fan-out
 
 	mu  sync.Mutex // guards seq
 	seq *Sequencer
@@ -57,6 +63,22 @@ func Listen(cfg ServerConfig) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{conn: c, tick: cfg.Tick, log: cfg.Logger, start: time.Now(), seq: New(cfg.Sequencer), done: make(chan struct{})}
+	if cfg.Multicast.IsValid() {
+		if cfg.MulticastIface == "" {
+			cfg.MulticastIface = "lo"
+		}
+		err := wire.CheckMulticastGroup(cfg.Multicast)
+		if err == nil {
+			err = c.EnableMulticast(cfg.MulticastIface)
+		}
+		if err != nil {
+			if cfg.Conn == nil {
+				c.Close()
+			}
+			return nil, err
+		}
+		s.group = cfg.Multicast
+	}
 	for _, r := range cfg.Sequencer.RMs {
 		s.rms = append(s.rms, r.Addr)
 	}
@@ -131,6 +153,10 @@ func (s *Server) emit(outs []Output) {
 			b, err := s.conn.Seal(o.Pkt)
 			if err != nil {
 				s.log.Error("sequencer seal", "err", err)
+				continue
+			}
+			if s.group.IsValid() {
+				s.conn.SendRaw(s.group, b)
 				continue
 			}
 			for _, a := range s.rms {

@@ -62,6 +62,7 @@ func runRM(args []string) error {
 	var run func(context.Context) error
 	var status func() any
 	var replica func() *rm.Proc
+	var mcast func(context.Context) // serves the sequencer's multicast group
 	if me.Service == cluster.JustHungry {
 		// Passive replication: the group's config order is the takeover order.
 		var members []rm.Peer
@@ -93,6 +94,13 @@ func runRM(args []string) error {
 		defer node.Close()
 		run, replica = node.Run, node.Replica
 		status = func() any { return node.Status() }
+		if group, iface, ok := cfg.MulticastGroup(); ok {
+			mc, err := wire.ListenMulticast(group, iface, cc)
+			if err != nil {
+				return fmt.Errorf("rm %d: %w", me.ID, err)
+			}
+			mcast = func(ctx context.Context) { _ = node.ServeMulticast(ctx, mc) }
+		}
 	}
 	if *fault != "" {
 		if err := replica().SetFault(*fault); err != nil {
@@ -115,6 +123,9 @@ func runRM(args []string) error {
 				}
 			}
 		}()
+	}
+	if mcast != nil {
+		go mcast(ctx)
 	}
 	return run(ctx)
 }

@@ -66,8 +66,10 @@ func runSequencer(args []string) error {
 		sc.RMs = append(sc.RMs, sequencer.RM{ID: r.ID, Addr: netip.MustParseAddrPort(r.Addr)}) // validated
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("component", "sequencer")
+	group, iface, _ := cfg.MulticastGroup()
 	srv, err := sequencer.Listen(sequencer.ServerConfig{Sequencer: sc, Addr: cfg.Sequencer.Addr, Logger: log,
-		ConnConfig: wire.ConnConfig{Key: wire.NewKey([]byte(cfg.Key)), Batch: *batch, DropRate: *drop}})
+		ConnConfig: wire.ConnConfig{Key: wire.NewKey([]byte(cfg.Key)), Batch: *batch, DropRate: *drop},
+		Multicast:  group, MulticastIface: iface})
 	if err != nil {
 		return fmt.Errorf("sequencer: %w", err)
 	}

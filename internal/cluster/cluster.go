@@ -84,6 +84,23 @@ type Config struct {
 	RMs       []RM     `json:"rms"`
 	Postcodes string   `json:"postcodes"` // base URL of the postcode web service
 	Timeouts  Timeouts `json:"timeouts"`
+	// Multicast, if set ("239.1.2.3:7200"), is the IPv4 group the sequencer
+	// sends each Sequenced datagram to once, out of MulticastIface (default
+	// "lo"); off: one unicast copy per RM. NAK repairs stay unicast.
+	Multicast      string `json:"multicast,omitempty"`
+	MulticastIface string `json:"multicast_iface,omitempty"`
+}
+
+// MulticastGroup is the parsed Multicast group (ok false: multicast off).
+func (c *Config) MulticastGroup() (group netip.AddrPort, iface string, ok bool) {
+	if c.Multicast == "" {
+		return netip.AddrPort{}, "", false
+	}
+	iface = c.MulticastIface
+	if iface == "" {
+		iface = "lo"
+	}
+	return netip.MustParseAddrPort(c.Multicast), iface, true // validated
 }
 
 // Default is a loopback cluster: FE on 2809, sequencer, 4 DEMS RMs and 3
@@ -198,6 +215,12 @@ func (c *Config) Validate() error {
 	}
 	if n := len(c.Group(JustHungry)); n > 0 && n < 3 {
 		return fmt.Errorf("rms: %d justhungry replicas, need at least 3", n)
+	}
+	if c.Multicast != "" {
+		g, err := netip.ParseAddrPort(c.Multicast)
+		if err != nil || !g.Addr().Is4() || !g.Addr().IsMulticast() || g.Port() == 0 {
+			return fmt.Errorf("multicast: %q is not an IPv4 multicast group with a port (e.g. 239.1.2.3:7200)", c.Multicast)
+		}
 	}
 	t := c.Timeouts
 	for _, d := range []struct {

@@ -156,6 +156,8 @@ func decode(t Type, payload []byte) (Msg, error) {
 		m = decodeState(t, r)
 	case TypePBUpdate, TypePBAck, TypePrimaryQuery, TypePrimary:
 		m = decodePB(t, r)
+	case TypeFaultCtl, TypeFaultCtlAck:
+		m = decodeFaultCtl(t, r)
 	default:
 		return nil, errf(ReasonType, "type %d", t)
 	}

@@ -49,10 +49,10 @@ const (
 	TypePBAck        Type = 15 // backup -> primary
 	TypePrimaryQuery Type = 16 // FE -> RM
 	TypePrimary      Type = 17 // RM -> FE
-	maxType               = TypePrimary
+	maxType               = TypeFaultCtlAck
 )
 
-var typeNames = [...]string{"", "Request", "RequestAck", "Sequenced", "Nak", "Ack", "CatchUp", "Reply", "FaultReport", "Heartbeat", "StateQuery", "StateOffer", "StateFetch", "StateChunk", "PBUpdate", "PBAck", "PrimaryQuery", "Primary"}
+var typeNames = [...]string{"", "Request", "RequestAck", "Sequenced", "Nak", "Ack", "CatchUp", "Reply", "FaultReport", "Heartbeat", "StateQuery", "StateOffer", "StateFetch", "StateChunk", "PBUpdate", "PBAck", "PrimaryQuery", "Primary", "FaultCtl", "FaultCtlAck"}
 
 func (t Type) String() string {
 	if t >= 1 && t <= maxType {
@@ -191,6 +191,8 @@ func validate(m Msg) error {
 		if v.First == 0 || len(v.Requests) > 0xffff {
 			return errf(ReasonMalformed, "update batch first=%d count=%d", v.First, len(v.Requests))
 		}
+	case *FaultCtl, *FaultCtlAck:
+		return validateFaultCtl(m)
 	}
 	return nil
 }
