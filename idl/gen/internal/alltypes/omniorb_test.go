@@ -20,24 +20,7 @@ import (
 // code for the same IDL, starts it and returns its IOR.
 func startOmniEcho(t *testing.T) string {
 	t.Helper()
-	omniidl := testtools.OmniIDL(t)
-	testtools.LookPath(t, "g++", "Debian package g++")
-	testtools.LookPath(t, "pkg-config", "Debian package pkg-config")
-	flags, err := exec.Command("pkg-config", "--cflags", "--libs", "omniORB4").Output()
-	if err != nil {
-		testtools.Missing(t, "pkg-config omniORB4", "Debian package libomniorb4-dev")
-	}
-	dir := t.TempDir()
-	idl, err := filepath.Abs("../../../testdata/alltypes.idl")
-	require.NoError(t, err)
-	src, err := filepath.Abs("../../../testdata/omniecho/server.cc")
-	require.NoError(t, err)
-	out, err := exec.Command(omniidl, "-bcxx", "-C"+dir, idl).CombinedOutput()
-	require.NoError(t, err, "omniidl: %s", out)
-	bin := filepath.Join(dir, "omniecho")
-	args := append([]string{"-w", "-O0", "-o", bin, "-I" + dir, src, filepath.Join(dir, "alltypesSK.cc")}, strings.Fields(string(flags))...)
-	out, err = exec.Command("g++", args...).CombinedOutput()
-	require.NoError(t, err, "g++: %s", out)
+	bin := buildOmniProgram(t, "server.cc", "omniecho")
 
 	// Loopback only, ephemeral port.
 	cmd := exec.Command(bin, "-ORBendPoint", "giop:tcp:127.0.0.1:")
@@ -63,6 +46,31 @@ func startOmniEcho(t *testing.T) string {
 		t.Fatalf("omniecho printed no IOR in 20s; stderr: %s", stderr.String())
 	}
 	return ""
+}
+
+// buildOmniProgram compiles idl/testdata/omniecho/<source> with omniidl's C++
+// code for alltypes.idl and returns the path of the binary, named name.
+func buildOmniProgram(t *testing.T, source, name string) string {
+	t.Helper()
+	omniidl := testtools.OmniIDL(t)
+	testtools.LookPath(t, "g++", "Debian package g++")
+	testtools.LookPath(t, "pkg-config", "Debian package pkg-config")
+	flags, err := exec.Command("pkg-config", "--cflags", "--libs", "omniORB4").Output()
+	if err != nil {
+		testtools.Missing(t, "pkg-config omniORB4", "Debian package libomniorb4-dev")
+	}
+	dir := t.TempDir()
+	idl, err := filepath.Abs("../../../testdata/alltypes.idl")
+	require.NoError(t, err)
+	src, err := filepath.Abs(filepath.Join("../../../testdata/omniecho", source))
+	require.NoError(t, err)
+	out, err := exec.Command(omniidl, "-bcxx", "-C"+dir, idl).CombinedOutput()
+	require.NoError(t, err, "omniidl: %s", out)
+	bin := filepath.Join(dir, name)
+	args := append([]string{"-w", "-O0", "-o", bin, "-I" + dir, src, filepath.Join(dir, "alltypesSK.cc")}, strings.Fields(string(flags))...)
+	out, err = exec.Command("g++", args...).CombinedOutput()
+	require.NoError(t, err, "g++: %s", out)
+	return bin
 }
 
 // TestAgainstOmniORB sends every generated type through a real omniORB C++
