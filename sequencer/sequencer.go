@@ -8,6 +8,7 @@ package sequencer
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 
 	"concord/internal/wire"
@@ -47,6 +48,10 @@ type Config struct {
 	// MaxRetransmit bounds the requests resent for one NAK (default 4096),
 	// so a NAK cannot make the sequencer send without bound.
 	MaxRetransmit int
+	// EvictQuorum is how many RMs must have delivered a request before a
+	// full buffer may evict it (default 2: f+1 with f=1), so that a lagging
+	// RM still finds f+1 agreeing peers to take the state from.
+	EvictQuorum int
 }
 
 func (c *Config) setDefaults() {
@@ -64,6 +69,7 @@ func (c *Config) setDefaults() {
 	def(&c.DedupePerFE, 1<<14)
 	def(&c.MaxFEs, 64)
 	def(&c.MaxRetransmit, 4096)
+	def(&c.EvictQuorum, 2)
 	if c.RMTimeout <= 0 {
 		c.RMTimeout = 500 * time.Millisecond
 	}
@@ -265,10 +271,11 @@ func (s *Sequencer) request(from netip.AddrPort, q *wire.Request) {
 		return
 	}
 	if s.next-s.low == uint64(len(s.buf)) {
-		// Full: evict the oldest only if some RM has delivered it, so a
-		// lagging RM can still get it by state transfer. Otherwise push
-		// back: no ack, and the FE retransmits later.
-		if s.low > s.maxAcked() {
+		// Full: evict the oldest only if EvictQuorum RMs have delivered
+		// it, so a lagging RM can still get its effect by state transfer
+		// from f+1 agreeing peers. Otherwise push back: no ack, and the
+		// FE retransmits later.
+		if s.low > s.quorumAcked() {
 			s.stats.Backpressure++
 			return
 		}
@@ -365,12 +372,18 @@ func (s *Sequencer) nak(i int, m *wire.Nak) {
 	}
 }
 
-func (s *Sequencer) maxAcked() uint64 {
-	var m uint64
+// quorumAcked is the highest sequence number that EvictQuorum RMs have
+// delivered (all of them, if there are fewer RMs).
+func (s *Sequencer) quorumAcked() uint64 {
+	acked := make([]uint64, len(s.rms))
 	for i := range s.rms {
-		m = max(m, s.rms[i].acked)
+		acked[i] = s.rms[i].acked
 	}
-	return m
+	slices.Sort(acked)
+	if len(acked) == 0 {
+		return 0
+	}
+	return acked[max(len(acked)-s.cfg.EvictQuorum, 0)]
 }
 
 func (s *Sequencer) live(r *rmState) bool { return s.now-r.lastHeard <= s.cfg.RMTimeout }

@@ -129,7 +129,7 @@ func TestRefusesForgedOrForgottenRequests(t *testing.T) {
 }
 
 func TestNakRetransmitsAndCatchUp(t *testing.T) {
-	s := newSeq(Config{BufferSize: 4})
+	s := newSeq(Config{BufferSize: 4, EvictQuorum: 1})
 	for id := uint64(1); id <= 6; id++ {
 		s.Step(req(7, id))
 		s.Step(Flush{})
@@ -190,7 +190,7 @@ func TestHeartbeatOnlyToLaggingRMs(t *testing.T) {
 }
 
 func TestFullBufferPushesBack(t *testing.T) {
-	s := newSeq(Config{BufferSize: 2})
+	s := newSeq(Config{BufferSize: 2, EvictQuorum: 1})
 	for id := uint64(1); id <= 3; id++ {
 		s.Step(req(7, id))
 	}
@@ -200,4 +200,22 @@ func TestFullBufferPushesBack(t *testing.T) {
 	s.Step(fromRM(0, &wire.Ack{Delivered: 1}))
 	s.Step(req(7, 3))
 	assert.Equal(t, []wire.AckEntry{{ID: 3, Seq: 3}}, acks(s.Step(Flush{})))
+}
+
+// With the default quorum (f+1 = 2) one RM racing ahead is not enough to
+// evict: otherwise the laggards could only take the state from that one RM,
+// and state transfer needs f+1 matching digests.
+func TestFullBufferEvictsOnlyWhatAQuorumDelivered(t *testing.T) {
+	s := newSeq(Config{BufferSize: 2})
+	for id := uint64(1); id <= 2; id++ {
+		s.Step(req(7, id))
+	}
+	s.Step(Flush{})
+	s.Step(fromRM(1, &wire.Ack{Delivered: 2}))
+	s.Step(req(7, 3))
+	assert.Empty(t, acks(s.Step(Flush{})), "one RM alone has delivered 1")
+	assert.Equal(t, uint64(1), s.Stats().Backpressure)
+	s.Step(fromRM(0, &wire.Ack{Delivered: 1}))
+	s.Step(req(7, 3))
+	assert.Equal(t, []wire.AckEntry{{ID: 3, Seq: 3}}, acks(s.Step(Flush{})), "both delivered 1: room again")
 }

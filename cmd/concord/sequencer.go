@@ -60,7 +60,7 @@ func runSequencer(args []string) error {
 	if *batch <= 0 || *maxBatch < 0 {
 		return usageError{fmt.Errorf("--batch must be > 0 and --max-batch >= 0")}
 	}
-	sc := sequencer.Config{ID: cfg.Sequencer.ID, MaxBatch: *maxBatch,
+	sc := sequencer.Config{ID: cfg.Sequencer.ID, MaxBatch: *maxBatch, EvictQuorum: cfg.F + 1,
 		RMTimeout: cfg.Timeouts.RMSilence.D(), HeartbeatInterval: cfg.Timeouts.Heartbeat.D()}
 	for _, r := range cfg.Group(cluster.DEMS) {
 		sc.RMs = append(sc.RMs, sequencer.RM{ID: r.ID, Addr: netip.MustParseAddrPort(r.Addr)}) // validated
