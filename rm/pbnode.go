@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/netip"
 	"sync"
 	"time"
@@ -150,36 +149,16 @@ func (n *PBNode) watch(p *Proc) {
 
 // Run serves until ctx is done or Close is called.
 func (n *PBNode) Run(ctx context.Context) error {
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-n.done:
-		}
-		n.Close()
-	}()
+	closeWhenDone(ctx, n.done, n.Close)
 	go n.ticker()
-	var in []wire.In
-	for {
-		var err error
-		in, err = n.conn.Read(in[:0])
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return nil
-			}
-			n.log.Warn("rm read", "err", err)
-			continue
-		}
+	return serveDatagrams(n.conn, n.log, func(in []wire.In) *Proc {
 		n.mu.Lock()
+		defer n.mu.Unlock()
 		for _, e := range in {
 			n.recv(e)
 		}
-		p := n.proc
-		n.mu.Unlock()
-		if p != nil {
-			p.Flush()
-		}
-		n.conn.Flush()
-	}
+		return n.proc
+	})
 }
 
 func (n *PBNode) member(id uint32) bool {
