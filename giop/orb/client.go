@@ -333,7 +333,7 @@ func (o *ObjectRef) invoke(ctx context.Context, op string, twoway bool, args fun
 		if err != nil || !twoway {
 			return err
 		}
-		fwd, err := o.handleReply(m, cc.codeSets(t), results)
+		fwd, err := o.handleReply(m, results)
 		if fwd == nil {
 			return err
 		}
@@ -344,12 +344,12 @@ func (o *ObjectRef) invoke(ctx context.Context, op string, twoway bool, args fun
 	}
 }
 
-// handleReply decodes a Reply; it returns the new target of a forward.
-func (o *ObjectRef) handleReply(m *giop.Message, cs cdr.CodeSets, results func(*cdr.Decoder) error) (*target, error) {
-	r, d, err := giop.ParseReply(m, cs)
-	if err != nil {
-		return nil, NewSystemException(MARSHAL, 0, CompletedMaybe, err.Error())
+// handleReply decodes a Reply's body; it returns the new target of a forward.
+func (o *ObjectRef) handleReply(m *reply, results func(*cdr.Decoder) error) (*target, error) {
+	if m.err != nil {
+		return nil, NewSystemException(MARSHAL, 0, CompletedMaybe, m.err.Error())
 	}
+	r, d := m.hdr, m.body
 	switch r.Status {
 	case giop.NoException:
 		if results == nil {

@@ -30,7 +30,7 @@ type clientConn struct {
 	out chan outMsg
 
 	mu      sync.Mutex
-	pending map[uint32]chan *giop.Message
+	pending map[uint32]chan *reply
 	nextID  uint32
 	closed  bool
 	err     error // why the connection ended
@@ -44,7 +44,7 @@ type clientConn struct {
 
 func newClientConn(c *Client, k connKey, nc net.Conn) *clientConn {
 	return &clientConn{c: c, key: k, nc: nc, out: make(chan outMsg, 256),
-		pending: map[uint32]chan *giop.Message{}, done: make(chan struct{})}
+		pending: map[uint32]chan *reply{}, done: make(chan struct{})}
 }
 
 func (cc *clientConn) usable() bool {
@@ -53,8 +53,16 @@ func (cc *clientConn) usable() bool {
 	return !cc.closed
 }
 
-// codeSets returns the code sets in force on the connection for t.
-func (cc *clientConn) codeSets(t *target) cdr.CodeSets {
+// reply is a Reply read off the connection, decoded once by the reader:
+// its header and a decoder at its body, or why the header did not decode.
+type reply struct {
+	hdr  *giop.Reply
+	body *cdr.Decoder
+	err  error
+}
+
+// codeSets returns the code sets in force on the connection.
+func (cc *clientConn) codeSets() cdr.CodeSets {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	if cc.sentCodeSets {
@@ -64,7 +72,7 @@ func (cc *clientConn) codeSets(t *target) cdr.CodeSets {
 }
 
 // call sends one request and, for a two-way call, waits for its reply.
-func (cc *clientConn) call(ctx context.Context, t *target, op string, twoway bool, args func(*cdr.Encoder)) (*giop.Message, error) {
+func (cc *clientConn) call(ctx context.Context, t *target, op string, twoway bool, args func(*cdr.Encoder)) (*reply, error) {
 	cc.mu.Lock()
 	if cc.closed {
 		err := cc.err
@@ -85,9 +93,9 @@ func (cc *clientConn) call(ctx context.Context, t *target, op string, twoway boo
 		cc.sentCodeSets, cc.cs, cs = true, t.codeSets, t.codeSets
 		scs = []giop.ServiceContext{giop.CodeSetContext(t.codeSets)}
 	}
-	var ch chan *giop.Message
+	var ch chan *reply
 	if twoway {
-		ch = make(chan *giop.Message, 1)
+		ch = make(chan *reply, 1)
 		cc.pending[id] = ch
 	}
 	cc.mu.Unlock()
@@ -222,12 +230,12 @@ func (cc *clientConn) readLoop() {
 		}
 		switch m.Header.Type {
 		case giop.MsgReply:
-			id, ok := replyID(m)
+			id, r, ok := parseReply(m, cc.codeSets())
 			if !ok {
 				cc.fail(NewSystemException(MARSHAL, 0, CompletedMaybe, "undecodable reply header"))
 				return
 			}
-			cc.deliver(id, m)
+			cc.deliver(id, r)
 		case giop.MsgCloseConnection:
 			cc.c.log.Debug("orb: server closed connection", "addr", cc.key.addr)
 			cc.fail(errReissue)
@@ -241,20 +249,21 @@ func (cc *clientConn) readLoop() {
 	}
 }
 
-// replyID reads the request id of a Reply without decoding the rest.
-func replyID(m *giop.Message) (uint32, bool) {
-	r, _, err := giop.ParseReply(m, cdr.CodeSets{})
+// parseReply decodes a Reply's header; a header that breaks after its
+// request id still reaches the waiting call, as an error.
+func parseReply(m *giop.Message, cs cdr.CodeSets) (uint32, *reply, bool) {
+	hdr, body, err := giop.ParseReply(m, cs)
 	if err != nil {
 		var he *giop.HeaderError
 		if errors.As(err, &he) && he.HaveID {
-			return he.RequestID, true
+			return he.RequestID, &reply{err: err}, true
 		}
-		return 0, false
+		return 0, nil, false
 	}
-	return r.RequestID, true
+	return hdr.RequestID, &reply{hdr: hdr, body: body}, true
 }
 
-func (cc *clientConn) deliver(id uint32, m *giop.Message) {
+func (cc *clientConn) deliver(id uint32, m *reply) {
 	cc.mu.Lock()
 	ch := cc.pending[id]
 	delete(cc.pending, id)
@@ -273,7 +282,7 @@ func (cc *clientConn) fail(err error) {
 	}
 	cc.closed, cc.err = true, err
 	pending := cc.pending
-	cc.pending = map[uint32]chan *giop.Message{}
+	cc.pending = map[uint32]chan *reply{}
 	close(cc.done)
 	cc.mu.Unlock()
 	cc.c.forget(cc)
