@@ -158,6 +158,8 @@ func decode(t Type, payload []byte) (Msg, error) {
 		m = decodePB(t, r)
 	case TypeFaultCtl, TypeFaultCtlAck:
 		m = decodeFaultCtl(t, r)
+	case TypePBInputs, TypePBInputsAck:
+		m = decodePBInputs(t, r)
 	default:
 		return nil, errf(ReasonType, "type %d", t)
 	}

@@ -49,10 +49,10 @@ const (
 	TypePBAck        Type = 15 // backup -> primary
 	TypePrimaryQuery Type = 16 // FE -> RM
 	TypePrimary      Type = 17 // RM -> FE
-	maxType               = TypeFaultCtlAck
+	maxType               = TypePBInputsAck
 )
 
-var typeNames = [...]string{"", "Request", "RequestAck", "Sequenced", "Nak", "Ack", "CatchUp", "Reply", "FaultReport", "Heartbeat", "StateQuery", "StateOffer", "StateFetch", "StateChunk", "PBUpdate", "PBAck", "PrimaryQuery", "Primary", "FaultCtl", "FaultCtlAck"}
+var typeNames = [...]string{"", "Request", "RequestAck", "Sequenced", "Nak", "Ack", "CatchUp", "Reply", "FaultReport", "Heartbeat", "StateQuery", "StateOffer", "StateFetch", "StateChunk", "PBUpdate", "PBAck", "PrimaryQuery", "Primary", "FaultCtl", "FaultCtlAck", "PBInputs", "PBInputsAck"}
 
 func (t Type) String() string {
 	if t >= 1 && t <= maxType {
@@ -193,6 +193,10 @@ func validate(m Msg) error {
 		}
 	case *FaultCtl, *FaultCtlAck:
 		return validateFaultCtl(m)
+	case *PBInputs:
+		if len(v.Inputs) == 0 || len(v.Inputs) > MaxInputs {
+			return errf(ReasonMalformed, "recorded inputs of %d bytes (1..%d)", len(v.Inputs), MaxInputs)
+		}
 	}
 	return nil
 }

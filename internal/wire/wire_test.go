@@ -49,6 +49,8 @@ func samplePackets() map[string]Packet {
 		"state chunk":   {Sender: 3, Msg: &StateChunk{Seq: 40, Offset: 4, Total: 9, Data: []byte("abcde")}},
 		"fault control": {Sender: 7, Msg: FaultRequest(7, 5, FaultReport{Replica: 2, Seq: 9, Kind: FaultCleared})},
 		"empty request": {Sender: 9, Msg: &Request{}},
+		"pb inputs":     {Sender: 21, Msg: &PBInputs{View: 3, FE: 7, ID: 9, Inputs: []byte("SW1A 1AA")}},
+		"pb inputs ack": {Sender: 22, Msg: &PBInputsAck{View: 3, FE: 7, ID: 9}},
 	}
 }
 
@@ -141,6 +143,8 @@ func TestSealRejects(t *testing.T) {
 		{"empty nak", &Nak{}, ErrTooLarge},
 		{"too many nak ranges", &Nak{Ranges: make([]Range, MaxNakRanges+1)}, ErrTooLarge},
 		{"sequenced from zero", &Sequenced{}, ErrMalformed},
+		{"no recorded inputs", &PBInputs{View: 1, FE: 2, ID: 3}, ErrMalformed},
+		{"oversized recorded inputs", &PBInputs{Inputs: make([]byte, MaxInputs+1)}, ErrMalformed},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
