@@ -66,3 +66,14 @@ type Service interface {
 	// Digest is a hash of the canonical state (SHA-256 of Snapshot).
 	Digest() [32]byte
 }
+
+// Preparer is implemented by services whose requests may need
+// non-deterministic inputs (Just Hungry's address lookups). A primary
+// prepares a request first and has its backups record the inputs before it
+// executes, so a failover after the lookup replays them instead of looking
+// up again.
+type Preparer interface {
+	// Prepare obtains the inputs r would need (as Reply.Inputs would carry
+	// them) without changing the state; nil if it needs none.
+	Prepare(r Request) []byte
+}

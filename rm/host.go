@@ -90,6 +90,15 @@ func ServeReplica(svc replicas.Service, r io.Reader, w io.Writer) error {
 				time.Sleep(mode.Delay)
 			}
 			out = appendReply(out, &rep)
+		case opPrepare:
+			q, err := parseExecute(body)
+			if err != nil {
+				return err
+			}
+			// Not slowed or corrupted: those faults are about replies.
+			if p, ok := svc.(replicas.Preparer); ok {
+				out = append(out, p.Prepare(q)...)
+			}
 		case opSnapshot:
 			out = append(out, svc.Snapshot()...)
 		case opRestore:

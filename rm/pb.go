@@ -1,9 +1,12 @@
 package rm
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
+	"maps"
 	"net/netip"
+	"slices"
 	"time"
 
 	"concord/internal/wire"
@@ -20,6 +23,12 @@ type PBConfig struct {
 	BackupTimeout time.Duration
 	// CacheSize bounds the reply cache (default 65536 replies).
 	CacheSize int
+	// Prepare: the primary first obtains a request's non-deterministic
+	// inputs (Prepare/Prepared) and has every live backup record them
+	// (PBInputs) before it executes the request, so a primary that dies
+	// after a lookup leaves its successor the answer instead of a second
+	// lookup. Off: inputs travel with the update only.
+	Prepare bool
 }
 
 // Events of PrimaryBackup besides Recv and Tick.
@@ -36,6 +45,13 @@ type (
 		Num    uint64
 		Status uint32
 		Body   []byte
+	}
+	// Prepared: the primary's replica obtained the inputs of request
+	// (FE, ID) (empty: it needs none).
+	Prepared struct {
+		FE     uint32
+		ID     uint64
+		Inputs []byte
 	}
 	// Synced: a backup loaded the primary's checkpoint (see Checkpoint):
 	// its state reflects updates up to Upto, its reply cache is Cache.
@@ -54,6 +70,7 @@ func (ReplicaLost) isEvent() {}
 func (Executed) isEvent()    {}
 func (Applied) isEvent()     {}
 func (Synced) isEvent()      {}
+func (Prepared) isEvent()    {}
 
 // Outputs of PrimaryBackup besides Send.
 type (
@@ -62,6 +79,9 @@ type (
 		Num uint64
 		Req *wire.Request
 	}
+	// Prepare asks the primary's replica for the inputs Req needs, without
+	// running it; report Prepared.
+	Prepare struct{ Req *wire.Request }
 	// Apply asks a backup's replica to run Req with its Inputs; report Applied.
 	Apply struct {
 		Num uint64
@@ -90,6 +110,7 @@ func (Execute) isOutput()    {}
 func (Apply) isOutput()      {}
 func (SyncFrom) isOutput()   {}
 func (Checkpoint) isOutput() {}
+func (Prepare) isOutput()    {}
 
 type pbEntry struct {
 	req    wire.Request
@@ -108,6 +129,19 @@ type pbBackup struct {
 	lastHeard time.Duration
 	lastSent  time.Duration
 }
+
+// pbPrep is a request being prepared: its inputs are being obtained
+// (inputs nil) or recorded by the backups listed in waiting.
+type pbPrep struct {
+	req      wire.Request
+	inputs   []byte
+	waiting  []uint32
+	lastSent time.Duration
+}
+
+// maxRecorded bounds the inputs a backup keeps for requests it has not
+// seen executed (a primary records at most one per request in flight).
+const maxRecorded = 4096
 
 type reqKey struct {
 	fe uint32
@@ -131,13 +165,14 @@ type PrimaryBackup struct {
 	view uint64
 
 	// primary
-	issued  uint64            // last update number handed to Execute
-	base    uint64            // log holds updates base+1..issued
-	log     []pbEntry         //
-	shipped uint64            // updates base+1..shipped are done and sent
-	backups []pbBackup        //
-	flight  map[reqKey]uint64 // executing, not yet replied
-	replied uint64            // replies sent for updates <= replied
+	issued    uint64             // last update number handed to Execute
+	base      uint64             // log holds updates base+1..issued
+	log       []pbEntry          //
+	shipped   uint64             // updates base+1..shipped are done and sent
+	backups   []pbBackup         //
+	flight    map[reqKey]uint64  // executing, not yet replied
+	replied   uint64             // replies sent for updates <= replied
+	preparing map[reqKey]*pbPrep // Prepare on: not yet executing
 
 	// backup
 	synced       bool
@@ -149,6 +184,11 @@ type PrimaryBackup struct {
 	orphans      map[uint64]reqKey // executing when this primary was demoted
 	lastAnnounce time.Duration
 	heard        map[uint32]time.Duration // last datagram from each member, across views
+	// recorded holds inputs primaries had this member record, for requests
+	// it has not seen executed: as primary it replays them (oldest first in
+	// recordedOrder, which may also list keys deleted since).
+	recorded      map[reqKey][]byte
+	recordedOrder []reqKey
 
 	// lastView is the view in which this member's state last changed:
 	// (lastView, Position) ranks states, newest view first, because update
@@ -190,7 +230,7 @@ func NewPrimaryBackup(cfg PBConfig) *PrimaryBackup {
 	}
 	p := &PrimaryBackup{cfg: cfg, flight: map[reqKey]uint64{}, cache: map[reqKey]cached{}, synced: true,
 		applying: map[uint64]reqKey{}, orphans: map[uint64]reqKey{}, heard: map[uint32]time.Duration{},
-		ranks: map[uint32]rank{}}
+		ranks: map[uint32]rank{}, preparing: map[reqKey]*pbPrep{}, recorded: map[reqKey][]byte{}}
 	p.enter(0, true)
 	return p
 }
@@ -235,6 +275,7 @@ func (p *PrimaryBackup) enter(v uint64, initial bool) {
 	p.view = v
 	p.recovering, p.pulling = false, 0
 	p.flight = map[reqKey]uint64{}
+	clear(p.preparing) // the FE resends them to the new primary
 	p.log = p.log[:0]
 	p.backups = p.backups[:0]
 	if p.IsPrimary() {
@@ -306,7 +347,10 @@ func (p *PrimaryBackup) Step(ev Event) []Output {
 		p.recv(e)
 	case Executed:
 		p.executed(e)
+	case Prepared:
+		p.prepared(e)
 	case Applied:
+		delete(p.recorded, p.applying[e.Num])
 		p.remember(p.applying[e.Num], e.Status, e.Body)
 		delete(p.applying, e.Num)
 		p.appliedDone = max(p.appliedDone, e.Num)
@@ -379,6 +423,10 @@ func (p *PrimaryBackup) recv(e Recv) {
 		} else if m.View < p.view {
 			p.send(e.From, &wire.Primary{View: p.view, Primary: p.Primary().ID})
 		}
+	case *wire.PBInputs:
+		p.recordInputs(e, m)
+	case *wire.PBInputsAck:
+		p.inputsAcked(e.Pkt.Sender, m)
 	case *wire.PBUpdate:
 		if m.View > p.view {
 			p.enter(m.View, false)
@@ -477,11 +525,35 @@ func (p *PrimaryBackup) request(from netip.AddrPort, q *wire.Request) {
 	if _, ok := p.flight[k]; ok {
 		return // still executing or waiting for backups
 	}
+	if !p.cfg.Prepare {
+		p.issue(q)
+		return
+	}
+	if _, ok := p.preparing[k]; ok {
+		return // its inputs are being obtained or recorded
+	}
+	if in, ok := p.recorded[k]; ok {
+		// A previous primary obtained its inputs and we recorded them.
+		r := *q
+		r.Inputs = in
+		delete(p.recorded, k)
+		p.issue(&r)
+		return
+	}
+	pr := &pbPrep{req: *q}
+	p.preparing[k] = pr
+	p.out = append(p.out, Prepare{Req: &pr.req})
+}
+
+// issue hands q to the primary's replica as the next update.
+func (p *PrimaryBackup) issue(q *wire.Request) {
 	p.issued++
 	p.lastView = p.view
-	p.flight[k] = p.issued
+	p.flight[reqKey{q.FE, q.ID}] = p.issued
 	p.log = append(p.log, pbEntry{req: *q})
-	p.out = append(p.out, Execute{Num: p.issued, Req: &p.log[len(p.log)-1].req})
+	// A copy: progress may compact the log before the shell reads outputs.
+	r := *q
+	p.out = append(p.out, Execute{Num: p.issued, Req: &r})
 }
 
 func (p *PrimaryBackup) executed(e Executed) {
@@ -571,6 +643,120 @@ func (p *PrimaryBackup) ship(b *pbBackup, retransmit bool) {
 	}
 }
 
+// prepared: the primary has the inputs of a request. None needed: execute
+// it; otherwise every live backup records them first.
+func (p *PrimaryBackup) prepared(e Prepared) {
+	k := reqKey{e.FE, e.ID}
+	pr, ok := p.preparing[k]
+	if !ok || pr.inputs != nil || !p.IsPrimary() {
+		return // a stale answer (view changed) or a duplicate
+	}
+	pr.inputs = e.Inputs
+	if len(e.Inputs) == 0 || len(e.Inputs) > wire.MaxInputs {
+		// Nothing to record, or too much for a datagram: the inputs
+		// travel with the update only.
+		p.issuePrepared(k, pr)
+		return
+	}
+	for i := range p.backups {
+		if b := &p.backups[i]; p.live(b) {
+			pr.waiting = append(pr.waiting, b.ID)
+		}
+	}
+	p.sendInputs(pr)
+	p.issuePrepared(k, pr)
+}
+
+func (p *PrimaryBackup) sendInputs(pr *pbPrep) {
+	pr.lastSent = p.now
+	for _, id := range pr.waiting {
+		if b := p.backup(id); b != nil {
+			p.send(b.Addr, &wire.PBInputs{View: p.view, FE: pr.req.FE, ID: pr.req.ID, Inputs: pr.inputs})
+		}
+	}
+}
+
+// issuePrepared executes a prepared request once no live backup still has
+// to record its inputs.
+func (p *PrimaryBackup) issuePrepared(k reqKey, pr *pbPrep) {
+	pr.waiting = slices.DeleteFunc(pr.waiting, func(id uint32) bool {
+		b := p.backup(id)
+		return b == nil || !p.live(b)
+	})
+	if len(pr.waiting) > 0 {
+		return
+	}
+	delete(p.preparing, k)
+	q := pr.req
+	q.Inputs = pr.inputs
+	p.issue(&q)
+}
+
+// recordInputs: a backup keeps its primary's inputs for a request.
+func (p *PrimaryBackup) recordInputs(e Recv, m *wire.PBInputs) {
+	if m.View > p.view {
+		p.enter(m.View, false)
+	}
+	if m.View < p.view {
+		p.send(e.From, &wire.Primary{View: p.view, Primary: p.Primary().ID})
+		return
+	}
+	if e.Pkt.Sender != p.Primary().ID || p.IsPrimary() {
+		return
+	}
+	k := reqKey{m.FE, m.ID}
+	if _, ok := p.recorded[k]; !ok {
+		for len(p.recorded) >= maxRecorded && len(p.recordedOrder) > 0 {
+			delete(p.recorded, p.recordedOrder[0])
+			p.recordedOrder = p.recordedOrder[1:]
+		}
+		if len(p.recordedOrder) >= 2*maxRecorded {
+			// Drop the keys deleted since (applied or replayed).
+			p.recordedOrder = slices.DeleteFunc(p.recordedOrder, func(k reqKey) bool { _, ok := p.recorded[k]; return !ok })
+		}
+		p.recordedOrder = append(p.recordedOrder, k)
+	}
+	p.recorded[k] = m.Inputs
+	p.send(e.From, &wire.PBInputsAck{View: p.view, FE: m.FE, ID: m.ID})
+}
+
+func (p *PrimaryBackup) inputsAcked(from uint32, m *wire.PBInputsAck) {
+	if m.View != p.view || !p.IsPrimary() {
+		return
+	}
+	b := p.backup(from)
+	if b == nil {
+		return
+	}
+	b.lastHeard = p.now
+	k := reqKey{m.FE, m.ID}
+	if pr, ok := p.preparing[k]; ok && pr.inputs != nil {
+		pr.waiting = slices.DeleteFunc(pr.waiting, func(id uint32) bool { return id == from })
+		p.issuePrepared(k, pr)
+	}
+}
+
+// prepTick resends unrecorded inputs and stops waiting for backups that
+// timed out, in a fixed order (requests by key) so runs replay exactly.
+func (p *PrimaryBackup) prepTick() {
+	if len(p.preparing) == 0 {
+		return
+	}
+	keys := slices.SortedFunc(maps.Keys(p.preparing), func(a, b reqKey) int {
+		return cmp.Or(cmp.Compare(a.fe, b.fe), cmp.Compare(a.id, b.id))
+	})
+	for _, k := range keys {
+		pr := p.preparing[k]
+		if pr.inputs == nil {
+			continue
+		}
+		p.issuePrepared(k, pr)
+		if _, ok := p.preparing[k]; ok && p.now-pr.lastSent >= p.cfg.Retry {
+			p.sendInputs(pr)
+		}
+	}
+}
+
 func (p *PrimaryBackup) tick() {
 	if p.now-p.lastAnnounce >= 5*p.cfg.Retry {
 		// Every member tells the others its view, so that a primary that
@@ -588,6 +774,7 @@ func (p *PrimaryBackup) tick() {
 		return
 	}
 	if p.IsPrimary() {
+		p.prepTick()
 		for i := range p.backups {
 			b := &p.backups[i]
 			if b.synced && b.acked < p.shipped && p.now-b.lastSent >= p.cfg.Retry {

@@ -102,7 +102,7 @@ func NewPBNode(cfg PBNodeConfig) (*PBNode, error) {
 		}
 	}
 	n := &PBNode{cfg: cfg, conn: c, log: cfg.Logger.With("rm", cfg.ID), start: time.Now(), q: newEventQueue(),
-		pb:        NewPrimaryBackup(PBConfig{Self: cfg.ID, Members: cfg.Members, Retry: cfg.Retry, BackupTimeout: cfg.BackupTimeout}),
+		pb:        NewPrimaryBackup(PBConfig{Self: cfg.ID, Members: cfg.Members, Retry: cfg.Retry, BackupTimeout: cfg.BackupTimeout, Prepare: true}),
 		nextReqID: uint64(time.Now().UnixNano()), done: make(chan struct{})}
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -249,6 +249,8 @@ func (n *PBNode) emit(outs []Output) {
 			n.execute(o.Req, false, func(r replicas.Reply) Event {
 				return Executed{Num: o.Num, Status: uint32(r.Status), Body: r.Body, Inputs: r.Inputs}
 			})
+		case Prepare:
+			n.prepare(o.Req)
 		case Apply:
 			n.execute(o.Req, true, func(r replicas.Reply) Event {
 				return Applied{Num: o.Num, Status: uint32(r.Status), Body: r.Body}
@@ -282,6 +284,20 @@ func (n *PBNode) execute(q *wire.Request, withInputs bool, ev func(replicas.Repl
 			return // the replica died: watch handles it
 		}
 		n.q.add(func() { n.step(ev(rep)) })
+	})
+}
+
+// prepare asks the replica for the inputs q needs (its address lookup).
+func (n *PBNode) prepare(q *wire.Request) {
+	if n.proc == nil {
+		return
+	}
+	fe, id := q.FE, q.ID
+	n.proc.Prepare(&replicas.Request{Operation: q.Operation, Args: q.Args, Enc: replicas.Encoding(q.Enc)}, func(in []byte, err error) {
+		if err != nil {
+			return // the replica died: watch handles it
+		}
+		n.q.add(func() { n.step(Prepared{FE: fe, ID: id, Inputs: in}) })
 	})
 }
 

@@ -150,6 +150,17 @@ func (p *Proc) Execute(q *replicas.Request, done func(replicas.Reply, error)) {
 	})
 }
 
+// Prepare obtains the inputs q needs (see replicas.Preparer); done is
+// called on the reader goroutine, in call order.
+func (p *Proc) Prepare(q *replicas.Request, done func([]byte, error)) {
+	p.call(opPrepare, appendExecute(nil, q), func(st byte, body []byte, err error) {
+		if err == nil && st != respOK {
+			err = fmt.Errorf("replica prepare: %s", body)
+		}
+		done(body, err)
+	})
+}
+
 // Snapshot asks for the state after every call made so far.
 func (p *Proc) Snapshot(done func([]byte, error)) {
 	p.call(opSnapshot, nil, func(st byte, body []byte, err error) {

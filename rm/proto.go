@@ -21,12 +21,14 @@ import (
 //	Restore  snapshot bytes -> empty
 //	Digest   -> 32 bytes
 //	SetFault mode string (fault.Parse syntax) -> empty
+//	Prepare  as Execute (inputs empty) -> inputs (empty if none needed)
 const (
 	opExecute  byte = 1
 	opSnapshot byte = 2
 	opRestore  byte = 3
 	opDigest   byte = 4
 	opSetFault byte = 5
+	opPrepare  byte = 6
 
 	respOK  byte = 0
 	respErr byte = 1

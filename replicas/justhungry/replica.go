@@ -42,9 +42,17 @@ type Replica struct {
 	// recorded and inputs are the request in progress's lookup, replayed
 	// (Request.Inputs) and made (Reply.Inputs); Execute is never concurrent.
 	recorded, inputs []byte
+	// preparing: the request in progress stops at its lookup (Prepare).
+	preparing bool
 }
 
-var _ replicas.Service = (*Replica)(nil)
+var (
+	_ replicas.Service  = (*Replica)(nil)
+	_ replicas.Preparer = (*Replica)(nil)
+)
+
+// errPrepared stops a request being prepared once its lookup is made.
+var errPrepared = errors.New("prepared: stopped after the lookup")
 
 // NewService returns a replica with the sample restaurants that looks
 // addresses up with l (nil: every lookup is "unavailable"; backups replay
@@ -81,6 +89,19 @@ func (r *Replica) execute(req replicas.Request, s orb.Servant) replicas.Reply {
 	return rep
 }
 
+// Prepare makes the lookup req needs, if any, and returns its recorded
+// outcome for Execute to replay. The rules resolve an address after every
+// check and before any change, so the request runs up to its lookup and
+// stops there: the state is untouched, and a request that would fail a
+// check first (or is a retry of a placed order) needs no lookup.
+func (r *Replica) Prepare(req replicas.Request) []byte {
+	r.recorded, r.inputs, r.preparing = nil, nil, true
+	cdrio.Dispatch(context.Background(), r.right, req) // its reply is not an answer
+	in := r.inputs
+	r.inputs, r.preparing = nil, false
+	return in
+}
+
 // resolveCall is the Resolve of the request in progress: it records the
 // outcome for the backups, failures included.
 func (r *Replica) resolveCall(pc string) (Address, error) {
@@ -89,6 +110,9 @@ func (r *Replica) resolveCall(pc string) (Address, error) {
 		return Address{}, err
 	}
 	r.inputs = o.encode()
+	if r.preparing {
+		return Address{}, errPrepared
+	}
 	if o.err != nil {
 		return Address{}, o.err
 	}

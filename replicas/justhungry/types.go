@@ -74,6 +74,6 @@ func errorf(r ReasonCode, format string, args ...any) *OrderError {
 }
 
 // Resolve turns a normalised postcode into an address. The state machine
-// calls it at most once per request, after every other check has passed;
-// errors must be *OrderError (UnknownPostcode or AddressServiceUnavailable).
+// calls it at most once per request, after every other check has passed and
+// before it changes anything (Replica.Prepare relies on that); errors must be *OrderError (UnknownPostcode or AddressServiceUnavailable).
 type Resolve func(postcode string) (Address, error)
