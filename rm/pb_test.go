@@ -61,7 +61,7 @@ type pbSim struct {
 	view    uint64
 	primary int
 	replies map[uint64][]byte
-	cut     map[int]bool // members cut off by a partition
+	cut     map[int]bool   // members cut off by a partition
 	lookups map[uint64]int // Prepare runs per request id (PBConfig.Prepare)
 }
 
