@@ -246,13 +246,13 @@ func (n *PBNode) emit(outs []Output) {
 				n.log.Error("rm send", "err", err)
 			}
 		case Execute:
-			n.execute(o.Req, false, func(r replicas.Reply) Event {
+			n.execute(o.Req, func(r replicas.Reply) Event {
 				return Executed{Num: o.Num, Status: uint32(r.Status), Body: r.Body, Inputs: r.Inputs}
 			})
 		case Prepare:
 			n.prepare(o.Req)
 		case Apply:
-			n.execute(o.Req, true, func(r replicas.Reply) Event {
+			n.execute(o.Req, func(r replicas.Reply) Event {
 				return Applied{Num: o.Num, Status: uint32(r.Status), Body: r.Body}
 			})
 		case SyncFrom:
@@ -271,14 +271,13 @@ func (n *PBNode) emit(outs []Output) {
 	}
 }
 
-func (n *PBNode) execute(q *wire.Request, withInputs bool, ev func(replicas.Reply) Event) {
+// execute runs q with its Inputs: recorded ones replay a lookup (a
+// backup's update, or a primary's prepared request); none make it anew.
+func (n *PBNode) execute(q *wire.Request, ev func(replicas.Reply) Event) {
 	if n.proc == nil {
 		return
 	}
-	r := &replicas.Request{Operation: q.Operation, Args: q.Args, Enc: replicas.Encoding(q.Enc)}
-	if withInputs {
-		r.Inputs = q.Inputs
-	}
+	r := &replicas.Request{Operation: q.Operation, Args: q.Args, Enc: replicas.Encoding(q.Enc), Inputs: q.Inputs}
 	n.proc.Execute(r, func(rep replicas.Reply, err error) {
 		if err != nil {
 			return // the replica died: watch handles it

@@ -108,6 +108,9 @@ type Options struct {
 	// RMArgs adds flags to an RM's command line, by RM id (e.g. 12:
 	// {"--fault", "wrong"}).
 	RMArgs map[uint32][]string
+	// PostcodesFront, if set, gets the postcode service's URL and returns
+	// the URL the replicas are to use instead (e.g. a counting proxy).
+	PostcodesFront func(backend string) string
 }
 
 // Start starts a cluster and waits until a DEMS call goes through it; the
@@ -124,7 +127,11 @@ func Start(t testing.TB, opts Options) *Cluster {
 	for i := range cfg.RMs {
 		cfg.RMs[i].Addr = loop(t, "udp")
 	}
-	cfg.Postcodes = "http://" + loop(t, "tcp")
+	postcodes := loop(t, "tcp")
+	cfg.Postcodes = "http://" + postcodes
+	if opts.PostcodesFront != nil {
+		cfg.Postcodes = opts.PostcodesFront(cfg.Postcodes)
+	}
 	b, err := json.MarshalIndent(cfg, "", "  ")
 	require.NoError(t, err)
 	file := filepath.Join(dir, "cluster.json")
@@ -133,7 +140,7 @@ func Start(t testing.TB, opts Options) *Cluster {
 		ORB: orb.NewClient(orb.ClientConfig{})}
 	t.Cleanup(c.Stop)
 
-	c.StartProcess("postcodes", "postcodes", "--listen", strings.TrimPrefix(cfg.Postcodes, "http://"))
+	c.StartProcess("postcodes", "postcodes", "--listen", postcodes)
 	c.StartProcess("sequencer", "sequencer", "--config", file)
 	for _, r := range cfg.RMs {
 		args := append([]string{"rm", "--config", file, "--id", strconv.Itoa(int(r.ID)), "--stats", "100ms"}, opts.RMArgs[r.ID]...)
