@@ -31,7 +31,7 @@ func runBenchServer(args []string) error {
 		return err
 	}
 	adapter := orb.NewAdapter()
-	adapter.Register([]byte(benchecho.ObjectKey), benchecho.Servant{})
+	adapter.RegisterInline([]byte(benchecho.ObjectKey), benchecho.Servant{})
 	ref := ior.New(benchecho.RepositoryID, addr, []byte(benchecho.ObjectKey))
 	if err := writeIORFile(*iorFile, ref); err != nil {
 		return err

@@ -45,17 +45,36 @@ func (r *RawReply) Error() string { return "raw " + r.Status.String() + " reply"
 // Adapter maps object keys to servants. It knows nothing of connections.
 type Adapter struct {
 	mu       sync.RWMutex
-	servants map[string]Servant
+	servants map[string]served
 	forwards map[string]*ior.IOR
+}
+
+type served struct {
+	Servant
+	inline bool
 }
 
 // NewAdapter returns an empty object adapter.
 func NewAdapter() *Adapter {
-	return &Adapter{servants: map[string]Servant{}, forwards: map[string]*ior.IOR{}}
+	return &Adapter{servants: map[string]served{}, forwards: map[string]*ior.IOR{}}
 }
 
 // Register serves s under key, replacing any previous servant or forward.
-func (a *Adapter) Register(key []byte, s Servant) {
+// Each request runs on a goroutine of its own, so a slow call holds up no
+// other.
+func (a *Adapter) Register(key []byte, s Servant) { a.register(key, served{Servant: s}) }
+
+// RegisterInline serves s under key like Register, for a servant whose
+// operations never block (they compute on memory and return at once): its
+// requests run on the connection's reading goroutine, as omniORB's
+// thread-per-connection model runs upcalls, so a call costs no goroutine
+// hand-off and the replies to pipelined requests leave in one write. A
+// blocking operation would hold up every later request on its connection.
+func (a *Adapter) RegisterInline(key []byte, s Servant) {
+	a.register(key, served{Servant: s, inline: true})
+}
+
+func (a *Adapter) register(key []byte, s served) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.servants[string(key)] = s
@@ -79,7 +98,7 @@ func (a *Adapter) Unregister(key []byte) {
 }
 
 // lookup returns the servant or forward for key (both nil if unknown).
-func (a *Adapter) lookup(key []byte) (Servant, *ior.IOR) {
+func (a *Adapter) lookup(key []byte) (served, *ior.IOR) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	return a.servants[string(key)], a.forwards[string(key)]
@@ -98,6 +117,20 @@ type RequestInfo struct {
 }
 
 type requestInfoKey struct{}
+
+// requestCtx carries a request's RequestInfo in one allocation (instead of
+// context.WithValue plus the info).
+type requestCtx struct {
+	context.Context
+	info RequestInfo
+}
+
+func (r *requestCtx) Value(k any) any {
+	if k == (requestInfoKey{}) {
+		return &r.info
+	}
+	return r.Context.Value(k)
+}
 
 // RequestInfoFrom returns the RequestInfo of the request ctx belongs to.
 func RequestInfoFrom(ctx context.Context) (*RequestInfo, bool) {

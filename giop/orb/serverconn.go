@@ -11,6 +11,7 @@ import (
 
 	"concord/giop"
 	"concord/giop/cdr"
+	"concord/giop/ior"
 )
 
 // writeTimeout bounds one flush to a client that stopped reading, so a stuck
@@ -58,6 +59,10 @@ type serverConn struct {
 	flushing bool
 	wclosed  bool // no more output: closed, or a write failed
 	wdone    bool // the write side is shut
+	// wdeadline is the write deadline set last; only the flushing
+	// goroutine touches it. It is pushed forward at most every
+	// writeTimeout/2 instead of on every write.
+	wdeadline time.Time
 
 	mu        sync.Mutex
 	inflight  map[uint32]*call // two-way requests by id, for CancelRequest
@@ -121,7 +126,13 @@ func (c *serverConn) readLoop() {
 		c.touch()
 		c.version.Store(versionKey(m.Header.Version))
 		if !c.handle(m) {
+			c.flushQueued()
 			return
+		}
+		if rd.Buffered() == 0 {
+			// Nothing more has arrived: the replies of inline requests
+			// queued so far leave now, in one write.
+			c.flushQueued()
 		}
 	}
 }
@@ -200,12 +211,57 @@ func (c *serverConn) handleRequest(m *giop.Message) bool {
 		c.replyException(m.Header, req.RequestID, NewSystemException(OBJECT_NOT_EXIST, 0, CompletedNo, err.Error()))
 		return true
 	}
+	target, fwd := c.srv.adapter.lookup(key)
+	if target.inline && fwd == nil {
+		if c.beginInline() {
+			c.executeInline(m.Header, req, key, target.Servant, in)
+		}
+		return true
+	}
 	ctx, ok := c.startRequest(req)
 	if !ok {
 		return true // draining: the CloseConnection tells the client to reissue
 	}
-	go c.execute(ctx, m.Header, req, key, in)
+	go c.execute(ctx, m.Header, req, key, target.Servant, fwd, in)
 	return true
+}
+
+// beginInline counts an inline request as executing, unless the
+// connection is being drained.
+func (c *serverConn) beginInline() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.draining || c.outClosed {
+		return false
+	}
+	c.active++
+	return true
+}
+
+// executeInline runs a request of a RegisterInline servant on the reading
+// goroutine. Nothing can cancel it meanwhile (the reader is busy), so it
+// needs no cancel function; its reply is queued for the reader's next flush.
+func (c *serverConn) executeInline(h giop.Header, req *giop.Request, key []byte, s Servant, in *cdr.Decoder) {
+	rc := &requestCtx{Context: c.ctx, info: RequestInfo{RequestID: req.RequestID, Operation: req.Operation, ObjectKey: key,
+		Version: h.Version, ResponseExpected: req.ResponseExpected(), ServiceContexts: req.ServiceContexts, Peer: c.peer}}
+	e := getEncoder(h.LittleEndian())
+	mark := giop.BeginReply(e, h.Version, &giop.Reply{RequestID: req.RequestID, Status: giop.NoException})
+	e.SetCodeSets(in.CodeSets())
+	e.SetGIOPMinor(h.Version.Minor)
+	err := c.dispatch(rc, key, req.Operation, s, nil, in, e)
+	if err == nil && e.Err() != nil {
+		err = AsSystemException(e.Err(), CompletedYes)
+	}
+	switch {
+	case !req.ResponseExpected():
+		putEncoder(e)
+	case err == nil:
+		c.queue(outMsg{b: giop.EndReply(e, mark), enc: e})
+	default:
+		putEncoder(e)
+		c.replyError(h, req.RequestID, in.CodeSets(), err)
+	}
+	c.requestDone()
 }
 
 // startRequest registers a request as executing, unless the connection is
@@ -269,17 +325,16 @@ func (c *serverConn) cancelRequest(id uint32) {
 	}
 }
 
-func (c *serverConn) execute(ctx context.Context, h giop.Header, req *giop.Request, key []byte, in *cdr.Decoder) {
+func (c *serverConn) execute(ctx context.Context, h giop.Header, req *giop.Request, key []byte, s Servant, fwd *ior.IOR, in *cdr.Decoder) {
 	defer c.reqWG.Done()
-	info := &RequestInfo{RequestID: req.RequestID, Operation: req.Operation, ObjectKey: key,
-		Version: h.Version, ResponseExpected: req.ResponseExpected(), ServiceContexts: req.ServiceContexts, Peer: c.peer}
-	ctx = context.WithValue(ctx, requestInfoKey{}, info)
+	ctx = &requestCtx{Context: ctx, info: RequestInfo{RequestID: req.RequestID, Operation: req.Operation, ObjectKey: key,
+		Version: h.Version, ResponseExpected: req.ResponseExpected(), ServiceContexts: req.ServiceContexts, Peer: c.peer}}
 
 	e := getEncoder(h.LittleEndian())
 	mark := giop.BeginReply(e, h.Version, &giop.Reply{RequestID: req.RequestID, Status: giop.NoException})
 	e.SetCodeSets(in.CodeSets())
 	e.SetGIOPMinor(h.Version.Minor)
-	err := c.dispatch(ctx, key, req.Operation, in, e)
+	err := c.dispatch(ctx, key, req.Operation, s, fwd, in, e)
 	if err == nil && e.Err() != nil {
 		err = AsSystemException(e.Err(), CompletedYes)
 	}
@@ -295,15 +350,15 @@ func (c *serverConn) execute(ctx context.Context, h giop.Header, req *giop.Reque
 	}
 }
 
-// dispatch finds the target and runs the operation, built-ins included.
-func (c *serverConn) dispatch(ctx context.Context, key []byte, op string, in *cdr.Decoder, out *cdr.Encoder) (err error) {
+// dispatch runs the operation on the target found for key (servant, or a
+// forward, or neither), built-ins included.
+func (c *serverConn) dispatch(ctx context.Context, key []byte, op string, servant Servant, fwd *ior.IOR, in *cdr.Decoder, out *cdr.Encoder) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			c.srv.log.Error("orb: servant panicked", "op", op, "panic", r)
 			err = NewSystemException(UNKNOWN, 0, CompletedMaybe, "servant panicked")
 		}
 	}()
-	servant, fwd := c.srv.adapter.lookup(key)
 	if fwd != nil {
 		return &ForwardRequest{IOR: fwd}
 	}
@@ -390,7 +445,7 @@ func (c *serverConn) handleLocate(m *giop.Message) bool {
 		case fwd != nil:
 			reply.Status = giop.ObjectForward
 			body = fwd.Marshal
-		case servant != nil:
+		case servant.Servant != nil:
 			reply.Status = giop.ObjectHere
 		}
 	}
@@ -399,8 +454,37 @@ func (c *serverConn) handleLocate(m *giop.Message) bool {
 	return true
 }
 
-// send writes a message, or queues it behind the write in progress; after
-// the output is closed it is dropped.
+// maxQueued bounds the inline replies held back for one write.
+const maxQueued = 64 << 10
+
+// queue holds a message back for the next flush (flushQueued, or any send).
+func (c *serverConn) queue(m outMsg) {
+	c.wmu.Lock()
+	if !c.wclosed {
+		c.wbuf = append(c.wbuf, m.b...)
+	}
+	full := len(c.wbuf) >= maxQueued
+	c.wmu.Unlock()
+	release(m)
+	if full {
+		c.flushQueued()
+	}
+}
+
+// flushQueued writes the queued messages, unless a write in progress
+// will take them.
+func (c *serverConn) flushQueued() {
+	c.wmu.Lock()
+	if c.flushing || len(c.wbuf) == 0 {
+		c.wmu.Unlock()
+		return
+	}
+	c.flushing = true
+	c.flushLocked(true)
+}
+
+// send writes a message, after any queued ones, or queues it behind the
+// write in progress; after the output is closed it is dropped.
 func (c *serverConn) send(m outMsg) {
 	c.wmu.Lock()
 	if c.wclosed {
@@ -408,10 +492,15 @@ func (c *serverConn) send(m outMsg) {
 		release(m)
 		return
 	}
-	if c.flushing {
+	if c.flushing || len(c.wbuf) > 0 {
 		c.wbuf = append(c.wbuf, m.b...)
-		c.wmu.Unlock()
 		release(m)
+		if c.flushing {
+			c.wmu.Unlock()
+			return // the writing goroutine takes it
+		}
+		c.flushing = true
+		c.flushLocked(true)
 		return
 	}
 	c.flushing = true
@@ -419,6 +508,12 @@ func (c *serverConn) send(m outMsg) {
 	ok := c.write(m.b)
 	release(m)
 	c.wmu.Lock()
+	c.flushLocked(ok)
+}
+
+// flushLocked writes wbuf until it stays empty, as the flushing goroutine;
+// ok false: the last write failed. Called with wmu held; returns without.
+func (c *serverConn) flushLocked(ok bool) {
 	for ok && len(c.wbuf) > 0 {
 		buf := c.wbuf
 		c.wbuf = c.spare[:0]
@@ -444,7 +539,10 @@ func release(m outMsg) {
 // write writes b to the socket; a failure (or a client that stopped reading
 // for writeTimeout) breaks the connection, which also stops the reader.
 func (c *serverConn) write(b []byte) bool {
-	_ = c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if now := time.Now(); c.wdeadline.Sub(now) < writeTimeout/2 {
+		c.wdeadline = now.Add(writeTimeout)
+		_ = c.nc.SetWriteDeadline(c.wdeadline)
+	}
 	if _, err := c.nc.Write(b); err != nil {
 		c.cancel()
 		c.nc.Close()
