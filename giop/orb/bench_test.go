@@ -10,11 +10,21 @@ import (
 
 // BenchmarkEchoAdd measures Bench::Echo add calls from our client to our
 // server over loopback TCP, with b.RunParallel's goroutines sharing one
-// connection (many outstanding requests). Compare with the omniORB numbers
-// from interop/omni, measured in the same run.
+// connection (many outstanding requests), with the servant registered
+// both ways. Compare with the omniORB numbers from interop/omni, measured
+// in the same run.
 func BenchmarkEchoAdd(b *testing.B) {
+	b.Run("goroutine", func(b *testing.B) { benchEchoAdd(b, false) })
+	b.Run("inline", func(b *testing.B) { benchEchoAdd(b, true) })
+}
+
+func benchEchoAdd(b *testing.B, inline bool) {
 	s := startServer(b, orb.ServerConfig{})
-	s.adapter.Register([]byte(benchecho.ObjectKey), benchecho.Servant{})
+	if inline {
+		s.adapter.RegisterInline([]byte(benchecho.ObjectKey), benchecho.Servant{})
+	} else {
+		s.adapter.Register([]byte(benchecho.ObjectKey), benchecho.Servant{})
+	}
 	c := orb.NewClient(orb.ClientConfig{Logger: quiet})
 	defer c.Close()
 	o, err := c.Object(s.ior(benchecho.RepositoryID, benchecho.ObjectKey))
