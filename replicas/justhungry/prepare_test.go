@@ -69,3 +69,42 @@ func TestPrepareRetryOfAPlacedOrderNeedsNoLookup(t *testing.T) {
 	assert.Empty(t, r.Prepare(req))
 	assert.Equal(t, 1, ws.calls)
 }
+
+// TestPreparingEveryRequestChangesNothing runs a session of every
+// operation (orders placed, retried, cancelled twice) on a primary that
+// prepares each request and executes it with the prepared inputs, beside
+// a reference that only executes. Preparing never moves the state, the
+// replies and states stay identical, and each lookup is made once.
+func TestPreparingEveryRequestChangesNothing(t *testing.T) {
+	enc := encodings[2]
+	session := []replicas.Request{
+		request(enc, "listRestaurants"),
+		request(enc, "getMenu", "R01"),
+		request(enc, "lookupAddress", "M13 9PL"),
+		request(enc, "placeOrder", "Ada", "R02", firstLines, "SW1A 1AA", "req-1"),
+		request(enc, "placeOrder", "Ada", "R02", firstLines, "SW1A 1AA", "req-1"), // a retry
+		request(enc, "placeOrder", "Bob", "R02", firstLines, "SW1A 2AA", "req-2"), // unknown postcode
+		request(enc, "getOrders", "Ada"),
+		request(enc, "cancelOrder", "Bob", "ORD000001"),
+		request(enc, "cancelOrder", "Ada", "ORD000001"),
+		request(enc, "cancelOrder", "Ada", "ORD000001"),
+		request(enc, "getOrders", "Ada"),
+		request(enc, "getMenu", "R02"),
+	}
+	ws := &webService{}
+	primary := NewReplica(NewSampleState(), ws)
+	reference := NewReplica(NewSampleState(), &webService{})
+	for i, req := range session {
+		before := primary.Digest()
+		in := primary.Prepare(req)
+		require.Equal(t, before, primary.Digest(), "step %d (%s): Prepare changed the state", i, req.Operation)
+		req.Inputs = in
+		calls := ws.calls
+		got := primary.Execute(req)
+		assert.Equal(t, calls, ws.calls, "step %d (%s): looked up again after Prepare", i, req.Operation)
+		want := reference.Execute(session[i])
+		require.Equal(t, want, got, "step %d (%s)", i, req.Operation)
+		require.Equal(t, reference.Digest(), primary.Digest(), "step %d (%s)", i, req.Operation)
+	}
+	assert.Equal(t, 3, ws.calls, "M13 9PL, SW1A 1AA and SW1A 2AA, once each")
+}

@@ -39,6 +39,7 @@ type Replica struct {
 	s            *State
 	lookup       AddressLookup
 	right, wrong orb.Servant
+	prepare      orb.Servant
 	// recorded and inputs are the request in progress's lookup, replayed
 	// (Request.Inputs) and made (Reply.Inputs); Execute is never concurrent.
 	recorded, inputs []byte
@@ -64,6 +65,7 @@ func NewReplica(s *State, l AddressLookup) *Replica {
 	r := &Replica{s: s, lookup: l}
 	r.right = idl.NewFoodOrderingServant(servant{r: r})
 	r.wrong = idl.NewFoodOrderingServant(servant{r: r, wrong: true})
+	r.prepare = idl.NewFoodOrderingServant(preparer{r: r})
 	return r
 }
 
@@ -90,13 +92,14 @@ func (r *Replica) execute(req replicas.Request, s orb.Servant) replicas.Reply {
 }
 
 // Prepare makes the lookup req needs, if any, and returns its recorded
-// outcome for Execute to replay. The rules resolve an address after every
-// check and before any change, so the request runs up to its lookup and
-// stops there: the state is untouched, and a request that would fail a
-// check first (or is a retry of a placed order) needs no lookup.
+// outcome for Execute to replay. Only placeOrder and lookupAddress run
+// (see preparer), up to their lookup: the rules resolve an address after
+// every check and before any change, so the state is untouched, and a
+// request that would fail a check first (or retries a placed order) needs
+// no lookup.
 func (r *Replica) Prepare(req replicas.Request) []byte {
 	r.recorded, r.inputs, r.preparing = nil, nil, true
-	cdrio.Dispatch(context.Background(), r.right, req) // its reply is not an answer
+	cdrio.Dispatch(context.Background(), r.prepare, req) // its reply is not an answer
 	in := r.inputs
 	r.inputs, r.preparing = nil, false
 	return in
