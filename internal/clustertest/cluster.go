@@ -239,6 +239,13 @@ func (c *Cluster) Kill(name string) {
 	<-p.done
 }
 
+// Log returns what a component process has logged so far.
+func (c *Cluster) Log(name string) string {
+	b, err := os.ReadFile(filepath.Join(c.Dir, name+".log"))
+	require.NoError(c.t, err, "log of %s", name)
+	return string(b)
+}
+
 // Patterns of counters in an RM's --stats log lines, for LastStat.
 var PidRe = regexp.MustCompile(`Pid:(\d+)`)
 var ReplacementsRe = regexp.MustCompile(`Replacements:(\d+)`)

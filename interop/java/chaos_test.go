@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"concord/internal/clustertest"
 	"concord/interop/java/interoptest"
 )
 
@@ -30,15 +31,12 @@ func TestScenarioUnderFaults(t *testing.T) {
 	require.NoError(t, err)
 	const liar, victim = 12, 13 // DEMS RMs of the default cluster: 11-14
 
-	dir := t.TempDir()
-	c, err := interoptest.StartOwnCluster(concordBinary(t), dir, map[uint32]string{liar: "wrong"}, 60*time.Second)
-	require.NoError(t, err)
-	t.Cleanup(c.Stop)
+	c := clustertest.Start(t, clustertest.Options{RMArgs: map[uint32][]string{liar: {"--fault", "wrong"}}})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "java", "-cp", cp.JacORB, "-Dconcord.orb=jacorb", "concord.interop.Scenario",
-		"-ORBInitRef", "NameService="+c.NameServiceRef(), script)
+		"-ORBInitRef", "NameService="+c.Corbaloc("NameService"), script)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	var stderr bytes.Buffer
@@ -52,13 +50,13 @@ func TestScenarioUnderFaults(t *testing.T) {
 	for n := 1; sc.Scan(); n++ {
 		out.WriteString(sc.Text() + "\n")
 		if n == len(calls)/3 {
-			require.NoError(t, c.Kill(interoptest.RMName(victim)))
+			c.Kill(clustertest.RMName(victim))
 			killed = true
 		}
 	}
 	err = cmd.Wait()
 	if t.Failed() || err != nil {
-		t.Logf("java stderr:\n%s\nfrontend.log:\n%s", tail(stderr.String(), 20), c.Logs("frontend", 30))
+		t.Logf("java stderr:\n%s", tail(stderr.String(), 20))
 	}
 	require.NoError(t, err)
 	require.True(t, killed, "the scenario ended before the RM was killed")
@@ -68,7 +66,7 @@ func TestScenarioUnderFaults(t *testing.T) {
 	assert.Equal(t, string(want), out.String())
 
 	// The faults must really have happened: the front end reported both.
-	feLog := c.Logs("frontend", 1000)
+	feLog := c.Log("frontend")
 	assert.True(t, logHas(feLog, fmt.Sprintf("replica=%d", liar), "kind=wrong"), "no wrong answer of RM %d reported:\n%s", liar, tail(feLog, 20))
 	assert.True(t, logHas(feLog, fmt.Sprintf("replica=%d", victim), "kind=missing"), "no missing answer of RM %d reported:\n%s", victim, tail(feLog, 20))
 }
