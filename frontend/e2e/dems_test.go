@@ -27,7 +27,7 @@ func demsStub(c *clustertest.Cluster) *dems.EventManagementStub {
 
 // directDEMS serves one unreplicated DEMS replica over GIOP: the answer the
 // replicated service must give.
-func directDEMS(t *testing.T) *dems.EventManagementStub {
+func directDEMS(t testing.TB) *dems.EventManagementStub {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	a := orb.NewAdapter()
