@@ -27,7 +27,7 @@ func BenchmarkDEMSBookEvent(b *testing.B) {
 	c := clustertest.Start(b, clustertest.Options{})
 	direct, fe := directDEMS(b), demsStub(c)
 	var customer atomic.Int64
-	for _, callers := range []int{1, 16, 64} {
+	for _, callers := range []int{1, 16, 64, 256} {
 		b.Run(fmt.Sprintf("direct/callers=%d", callers), func(b *testing.B) { bookLoad(b, direct, callers, &customer) })
 		b.Run(fmt.Sprintf("replicated/callers=%d", callers), func(b *testing.B) { bookLoad(b, fe, callers, &customer) })
 	}
