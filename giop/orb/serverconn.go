@@ -242,23 +242,13 @@ func (c *serverConn) beginInline() bool {
 // goroutine. Nothing can cancel it meanwhile (the reader is busy), so it
 // needs no cancel function; its reply is queued for the reader's next flush.
 func (c *serverConn) executeInline(h giop.Header, req *giop.Request, key []byte, s Servant, in *cdr.Decoder) {
-	rc := &requestCtx{Context: c.ctx, info: RequestInfo{RequestID: req.RequestID, Operation: req.Operation, ObjectKey: key,
-		Version: h.Version, ResponseExpected: req.ResponseExpected(), ServiceContexts: req.ServiceContexts, Peer: c.peer}}
-	e := getEncoder(h.LittleEndian())
-	mark := giop.BeginReply(e, h.Version, &giop.Reply{RequestID: req.RequestID, Status: giop.NoException})
-	e.SetCodeSets(in.CodeSets())
-	e.SetGIOPMinor(h.Version.Minor)
-	err := c.dispatch(rc, key, req.Operation, s, nil, in, e)
-	if err == nil && e.Err() != nil {
-		err = AsSystemException(e.Err(), CompletedYes)
-	}
+	m, err := c.runRequest(c.ctx, h, req, key, s, nil, in)
 	switch {
 	case !req.ResponseExpected():
-		putEncoder(e)
+		release(m)
 	case err == nil:
-		c.queue(outMsg{b: giop.EndReply(e, mark), enc: e})
+		c.queue(m)
 	default:
-		putEncoder(e)
 		c.replyError(h, req.RequestID, in.CodeSets(), err)
 	}
 	c.requestDone()
@@ -327,27 +317,36 @@ func (c *serverConn) cancelRequest(id uint32) {
 
 func (c *serverConn) execute(ctx context.Context, h giop.Header, req *giop.Request, key []byte, s Servant, fwd *ior.IOR, in *cdr.Decoder) {
 	defer c.reqWG.Done()
-	ctx = &requestCtx{Context: ctx, info: RequestInfo{RequestID: req.RequestID, Operation: req.Operation, ObjectKey: key,
-		Version: h.Version, ResponseExpected: req.ResponseExpected(), ServiceContexts: req.ServiceContexts, Peer: c.peer}}
+	m, err := c.runRequest(ctx, h, req, key, s, fwd, in)
+	defer c.requestDone()
+	switch {
+	case !c.takeCall(req):
+		release(m)
+	case err == nil:
+		c.send(m)
+	default:
+		c.replyError(h, req.RequestID, in.CodeSets(), err)
+	}
+}
 
+// runRequest runs a request and encodes its normal reply; a failure comes
+// back as the error instead (to be answered with replyError).
+func (c *serverConn) runRequest(ctx context.Context, h giop.Header, req *giop.Request, key []byte, s Servant, fwd *ior.IOR, in *cdr.Decoder) (outMsg, error) {
+	rc := &requestCtx{Context: ctx, info: RequestInfo{RequestID: req.RequestID, Operation: req.Operation, ObjectKey: key,
+		Version: h.Version, ResponseExpected: req.ResponseExpected(), ServiceContexts: req.ServiceContexts, Peer: c.peer}}
 	e := getEncoder(h.LittleEndian())
 	mark := giop.BeginReply(e, h.Version, &giop.Reply{RequestID: req.RequestID, Status: giop.NoException})
 	e.SetCodeSets(in.CodeSets())
 	e.SetGIOPMinor(h.Version.Minor)
-	err := c.dispatch(ctx, key, req.Operation, s, fwd, in, e)
+	err := c.dispatch(rc, key, req.Operation, s, fwd, in, e)
 	if err == nil && e.Err() != nil {
 		err = AsSystemException(e.Err(), CompletedYes)
 	}
-	defer c.requestDone()
-	switch {
-	case !c.takeCall(req):
+	if err != nil {
 		putEncoder(e)
-	case err == nil:
-		c.send(outMsg{b: giop.EndReply(e, mark), enc: e})
-	default:
-		putEncoder(e)
-		c.replyError(h, req.RequestID, in.CodeSets(), err)
+		return outMsg{}, err
 	}
+	return outMsg{b: giop.EndReply(e, mark), enc: e}, nil
 }
 
 // dispatch runs the operation on the target found for key (servant, or a
