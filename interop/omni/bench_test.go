@@ -3,6 +3,7 @@ package omni
 import (
 	"flag"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,7 +14,8 @@ import (
 )
 
 var (
-	loadSeconds = flag.Float64("load-seconds", 5, "seconds each server is driven in BenchmarkEchoServers")
+	loadSeconds = flag.Float64("load-seconds", 2, "seconds each server is driven per round in BenchmarkEchoServers")
+	loadRounds  = flag.Int("load-rounds", 5, "rounds of BenchmarkEchoServers (each drives every server once)")
 	loadThreads = flag.Int("load-threads", 4, "omniORB load client threads in BenchmarkEchoServers")
 	loadOp      = flag.String("load-op", "add", "operation the load client calls: add or ping")
 	loadShared  = flag.Bool("load-one-connection", false, "load client multiplexes all threads on one connection (-ORBoneCallPerConnection 0)")
@@ -78,36 +80,84 @@ func runLoad(tb testing.TB, bins omniBins, server, ref string, threads int, seco
 	return r
 }
 
-// BenchmarkEchoServers drives omniORB's C++ server and `concord bench-server`
-// in the same run with the same omniORB C++ load client (GIOP 1.2, IOR) and
-// reports calls/s, p50/p99 latency and the ratio concord/omniORB:
+// BenchmarkEchoServers drives three servers with the same omniORB C++ load
+// client (GIOP 1.2): omniORB's C++ server, `concord bench-server`, and the
+// Go floor (startFloorServer: no ORB at all). The machine is shared and
+// noisy, so each round drives every server once, the starting server
+// rotating, and the report is the median over the rounds of calls/s, p50,
+// p99 and the ratios to omniORB measured within each round:
 //
-//	go test ./interop/omni -run '^$' -bench EchoServers -benchtime 1x [-load-seconds 5 -load-threads 4]
+//	go test ./interop/omni -run '^$' -bench EchoServers -benchtime 1x [-load-rounds 5 -load-seconds 2 -load-threads 4]
 func BenchmarkEchoServers(b *testing.B) {
 	bins := buildOmni(b)
 	omni := startOmniServer(b, bins)
 	ours := startConcord(b)
+	floor := startFloorServer(b)
 	var orbArgs []string
 	if *loadShared {
 		orbArgs = oneConnection
 	}
+	servers := []struct{ name, ref string }{{"omniORB", omni.Echo}, {"concord", ours.IOR}, {"go-floor", floor}}
 	for b.Loop() {
-		o := runLoad(b, bins, "omniORB", omni.Echo, *loadThreads, *loadSeconds, *loadOp, orbArgs...)
-		c := runLoad(b, bins, "concord", ours.IOR, *loadThreads, *loadSeconds, *loadOp, orbArgs...)
-		for _, r := range []loadResult{o, c} {
-			b.Logf("%-8s %s", r.Server, r.RawLine)
-			assert.Zero(b, r.Errors, "%s: load client saw errors", r.Server)
+		results := make([][]loadResult, len(servers))
+		for round := range *loadRounds {
+			for i := range servers {
+				k := (i + round) % len(servers)
+				r := runLoad(b, bins, servers[k].name, servers[k].ref, *loadThreads, *loadSeconds, *loadOp, orbArgs...)
+				b.Logf("round %d %-8s %s", round+1, r.Server, r.RawLine)
+				assert.Zero(b, r.Errors, "%s: load client saw errors", r.Server)
+				results[k] = append(results[k], r)
+			}
 		}
-		ratio := c.CallsPerSec / o.CallsPerSec
-		b.Logf("concord/omniORB throughput ratio: %.2f (%d threads, %s, %.0fs each)", ratio, *loadThreads, *loadOp, *loadSeconds)
-		b.ReportMetric(o.CallsPerSec, "omniORB-calls/s")
-		b.ReportMetric(c.CallsPerSec, "concord-calls/s")
-		b.ReportMetric(ratio, "ratio")
-		b.ReportMetric(o.P50us, "omniORB-p50-µs")
-		b.ReportMetric(o.P99us, "omniORB-p99-µs")
-		b.ReportMetric(c.P50us, "concord-p50-µs")
-		b.ReportMetric(c.P99us, "concord-p99-µs")
+		conn := "one connection per thread"
+		if *loadShared {
+			conn = "all threads on one connection"
+		}
+		b.Logf("medians of %d rounds, %d threads, %s, %s, %gs each:", *loadRounds, *loadThreads, conn, *loadOp, *loadSeconds)
+		for k, s := range servers {
+			rs := results[k]
+			calls := median(rs, func(r loadResult) float64 { return r.CallsPerSec })
+			p50 := median(rs, func(r loadResult) float64 { return r.P50us })
+			p99 := median(rs, func(r loadResult) float64 { return r.P99us })
+			line := fmt.Sprintf("%-8s %8.0f calls/s  p50 %6.1f µs  p99 %6.1f µs", s.name, calls, p50, p99)
+			if k > 0 {
+				ratios := make([]loadResult, len(rs))
+				for i := range rs {
+					ratios[i].CallsPerSec = rs[i].CallsPerSec / results[0][i].CallsPerSec
+				}
+				ratio := median(ratios, func(r loadResult) float64 { return r.CallsPerSec })
+				line += fmt.Sprintf("  %s/omniORB %.2f (rounds: %s)", s.name, ratio, listRatios(ratios))
+				b.ReportMetric(ratio, s.name+"/omniORB")
+			}
+			b.Log(line)
+			b.ReportMetric(calls, s.name+"-calls/s")
+			b.ReportMetric(p50, s.name+"-p50-µs")
+			b.ReportMetric(p99, s.name+"-p99-µs")
+		}
 	}
+}
+
+func median(rs []loadResult, f func(loadResult) float64) float64 {
+	v := make([]float64, len(rs))
+	for i, r := range rs {
+		v[i] = f(r)
+	}
+	sort.Float64s(v)
+	if len(v) == 0 {
+		return 0
+	}
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+func listRatios(rs []loadResult) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = strconv.FormatFloat(r.CallsPerSec, 'f', 2, 64)
+	}
+	return strings.Join(parts, " ")
 }
 
 // TestLoadClientSmoke runs the benchmark's machinery briefly against both
@@ -116,6 +166,7 @@ func TestLoadClientSmoke(t *testing.T) {
 	bins := buildOmni(t)
 	omni := startOmniServer(t, bins)
 	ours := startConcord(t)
+	floor := startFloorServer(t)
 	for _, c := range []struct {
 		name, ref, op string
 		orbArgs       []string
@@ -124,6 +175,8 @@ func TestLoadClientSmoke(t *testing.T) {
 		{"concord add", ours.IOR, "add", nil},
 		{"concord ping", ours.IOR, "ping", nil},
 		{"concord add, 4 threads on one connection", ours.IOR, "add", oneConnection},
+		{"go floor add", floor, "add", nil},
+		{"go floor ping", floor, "ping", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := runLoad(t, bins, c.name, c.ref, 4, 0.3, c.op, c.orbArgs...)

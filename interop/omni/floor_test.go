@@ -1,0 +1,107 @@
+package omni
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"io"
+	"net"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// startFloorServer starts the benchmark's floor: the least a Go server can
+// do to answer the load client. It has no ORB in it: it reads each GIOP 1.2
+// frame, recognises the operation by its bytes and writes a hand-built
+// reply, with one goroutine per connection on Go's netpoller. Whatever
+// concord's ORB costs on top of this is our code; the distance from this to
+// omniORB is the Go runtime and the machine. It returns a corbaloc URL.
+func startFloorServer(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(tb, err)
+	tb.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_ = nc.(*net.TCPConn).SetNoDelay(true)
+			go serveFloor(nc)
+		}
+	}()
+	return "corbaloc:iiop:1.2@" + ln.Addr().String() + "/Echo"
+}
+
+const (
+	giopRequest       = 0
+	giopReply         = 1
+	giopLocateRequest = 3
+	giopLocateReply   = 4
+)
+
+func serveFloor(nc net.Conn) {
+	defer nc.Close()
+	r := bufio.NewReaderSize(nc, 64<<10)
+	var hdr [12]byte
+	body := make([]byte, 0, 64<<10)
+	out := make([]byte, 0, 64)
+	for {
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			return
+		}
+		var bo binary.ByteOrder = binary.BigEndian
+		if hdr[6]&1 == 1 {
+			bo = binary.LittleEndian
+		}
+		n := bo.Uint32(hdr[8:])
+		if hdr[5] != 2 || n < 4 || n > uint32(cap(body)) {
+			return // the floor speaks GIOP 1.2 with small messages only
+		}
+		body = body[:n]
+		if _, err := io.ReadFull(r, body); err != nil {
+			return
+		}
+		id := bo.Uint32(body)
+		out = append(out[:0], 'G', 'I', 'O', 'P', 1, 2, hdr[6]&1, giopReply, 0, 0, 0, 0)
+		out = appendULong(out, bo, id)
+		switch hdr[7] {
+		case giopLocateRequest:
+			out[7] = giopLocateReply
+			out = appendULong(out, bo, 1) // OBJECT_HERE
+		case giopRequest:
+			out = appendULong(out, bo, 0) // NO_EXCEPTION
+			out = appendULong(out, bo, 0) // no service contexts; the body starts 8-aligned
+			switch {
+			case hasOperation(body, bo, "_is_a"):
+				out = append(out, 1)
+			case hasOperation(body, bo, "add") && n >= 8:
+				// add's two longs end the 8-aligned body.
+				out = appendULong(out, bo, bo.Uint32(body[n-8:])+bo.Uint32(body[n-4:]))
+			}
+			if body[4]&3 == 0 {
+				continue // oneway
+			}
+		default:
+			return
+		}
+		bo.PutUint32(out[8:], uint32(len(out)-12))
+		if _, err := nc.Write(out); err != nil {
+			return
+		}
+	}
+}
+
+// hasOperation looks for op as a CDR string (length, bytes, NUL).
+func hasOperation(body []byte, bo binary.ByteOrder, op string) bool {
+	s := appendULong(nil, bo, uint32(len(op)+1))
+	return bytes.Contains(body, append(append(s, op...), 0))
+}
+
+func appendULong(b []byte, bo binary.ByteOrder, v uint32) []byte {
+	var x [4]byte
+	bo.PutUint32(x[:], v)
+	return append(b, x[:]...)
+}
