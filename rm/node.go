@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -67,32 +66,24 @@ type checkpoint struct {
 // Node is one replica manager: the UDP shell around Delivery and Transfer,
 // the replica process and the fault verdicts.
 type Node struct {
-	cfg   NodeConfig
-	conn  *wire.Conn
-	log   *slog.Logger
-	start time.Time
+	shell
+	cfg NodeConfig
 
-	mu           sync.Mutex
+	// guarded by mu
 	d            *Delivery
 	tr           *Transfer
-	proc         *Proc
 	wrong        map[uint32]int
 	lastWrong    map[uint32]uint64         // highest request seq counted as wrong, per replica
 	relay        map[uint64]*wire.Request  // fault reports being sequenced, by request id
 	relayed      map[wire.FaultReport]bool // reports already relayed (FEs send to every RM)
 	lastRelay    time.Duration
-	checkpoints  []checkpoint // newest last
 	restarts     uint64
 	replacements uint64
 	transfers    uint64
 	nextReqID    uint64
-	closed       bool
 	checking     atomic.Bool   // a suspected replica is being probed
 	lastStart    time.Duration // last restart attempt, to pace retries
 	fc           faultCtl      // run-time fault mode commands
-
-	closeOnce sync.Once
-	done      chan struct{}
 }
 
 // NewNode binds the socket and starts the replica process.
@@ -119,8 +110,10 @@ func NewNode(cfg NodeConfig) (*Node, error) {
 	dc := cfg.Delivery
 	dc.ID, dc.SequencerID, dc.Sequencer = cfg.ID, cfg.SequencerID, cfg.Sequencer
 	n := &Node{
-		cfg: cfg, conn: c, log: cfg.Logger.With("rm", cfg.ID), start: time.Now(),
-		d: New(dc),
+		shell: shell{id: cfg.ID, conn: c, log: cfg.Logger.With("rm", cfg.ID), start: time.Now(), done: make(chan struct{}),
+			spawn: replicaSpawn{cfg.ReplicaCmd, cfg.ReplicaEnv, cfg.ReplicaStderr}},
+		cfg: cfg,
+		d:   New(dc),
 		tr: NewTransfer(TransferConfig{Self: cfg.ID, Sequencer: cfg.Sequencer, SequencerID: cfg.SequencerID,
 			Peers: cfg.Peers, Quorum: cfg.F + 1, Retry: cfg.Retry}),
 		wrong:     map[uint32]int{},
@@ -128,8 +121,8 @@ func NewNode(cfg NodeConfig) (*Node, error) {
 		relay:     map[uint64]*wire.Request{},
 		relayed:   map[wire.FaultReport]bool{},
 		nextReqID: uint64(time.Now().UnixNano()), // increasing across RM restarts
-		done:      make(chan struct{}),
 	}
+	n.replicaDied = n.restartReplicaLocked
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if err := n.startProcLocked(); err != nil {
@@ -139,30 +132,9 @@ func NewNode(cfg NodeConfig) (*Node, error) {
 	return n, nil
 }
 
-// Addr is the RM's UDP address.
-func (n *Node) Addr() netip.AddrPort { return n.conn.LocalAddr() }
-
-func (n *Node) now() time.Duration { return time.Since(n.start) }
-
-func (n *Node) startProcLocked() error {
-	p, err := StartProc(n.cfg.ReplicaCmd, n.cfg.ReplicaEnv, n.cfg.ReplicaStderr)
-	if err != nil {
-		return err
-	}
-	n.proc = p
-	p.SetOnIdle(n.conn.Flush) // replies of a burst leave in one batch
-	go n.watch(p)
-	return nil
-}
-
-// watch turns a replica process death into a restart with state transfer.
-func (n *Node) watch(p *Proc) {
-	<-p.Dead()
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.closed || n.proc != p {
-		return // replaced on purpose, or shutting down
-	}
+// restartReplicaLocked turns a replica process death into a restart with
+// state transfer.
+func (n *Node) restartReplicaLocked(p *Proc) {
 	n.log.Warn("replica process died; restarting with state transfer", "pid", p.Pid())
 	n.recoverLocked(true, 0)
 }
@@ -244,15 +216,6 @@ func (n *Node) isPeer(id uint32) bool {
 		}
 	}
 	return false
-}
-
-func (n *Node) checkpoint(seq uint64) *checkpoint {
-	for i := range n.checkpoints {
-		if n.checkpoints[i].seq == seq && n.checkpoints[i].snap != nil {
-			return &n.checkpoints[i]
-		}
-	}
-	return nil
 }
 
 func (n *Node) ticker() {
@@ -480,12 +443,6 @@ func (n *Node) takeCheckpoint(seq uint64) {
 	})
 }
 
-func (n *Node) send(to netip.AddrPort, m wire.Msg) {
-	if err := n.conn.Send(to, wire.Packet{Sender: n.cfg.ID, Msg: m}); err != nil {
-		n.log.Error("rm send", "err", err)
-	}
-}
-
 // Status reports the RM's state.
 func (n *Node) Status() NodeStatus {
 	n.mu.Lock()
@@ -496,32 +453,9 @@ func (n *Node) Status() NodeStatus {
 	for k, v := range n.wrong {
 		s.Wrong[k] = v
 	}
-	if n.proc != nil {
-		s.Pid = n.proc.Pid()
-	}
+	s.Pid = n.pidLocked()
 	return s
 }
 
-// Replica returns the current replica process (nil while restarting).
-func (n *Node) Replica() *Proc {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.proc
-}
-
 // Close stops the RM and its replica process.
-func (n *Node) Close() error {
-	var err error
-	n.closeOnce.Do(func() {
-		n.mu.Lock()
-		n.closed = true
-		p := n.proc
-		n.mu.Unlock()
-		close(n.done)
-		err = n.conn.Close()
-		if p != nil {
-			p.Kill()
-		}
-	})
-	return err
-}
+func (n *Node) Close() error { return n.shutdown(nil) }

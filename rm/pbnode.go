@@ -7,8 +7,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net/netip"
-	"sync"
 	"time"
 
 	"concord/internal/wire"
@@ -51,26 +49,18 @@ type PBStatus struct {
 
 // PBNode is the UDP and process shell around PrimaryBackup.
 type PBNode struct {
-	cfg   PBNodeConfig
-	conn  *wire.Conn
-	log   *slog.Logger
-	start time.Time
-	q     *eventQueue
+	shell
+	cfg PBNodeConfig
+	q   *eventQueue
 
-	mu          sync.Mutex
-	pb          *PrimaryBackup
-	proc        *Proc
-	tr          *Transfer
-	syncView    uint64
-	checkpoints []checkpoint
-	nextReqID   uint64
-	restarts    uint64
-	syncs       uint64
-	closed      bool
-	fc          faultCtl // run-time fault mode commands
-
-	closeOnce sync.Once
-	done      chan struct{}
+	// guarded by mu
+	pb        *PrimaryBackup
+	tr        *Transfer
+	syncView  uint64
+	nextReqID uint64
+	restarts  uint64
+	syncs     uint64
+	fc        faultCtl // run-time fault mode commands
 }
 
 // NewPBNode binds the socket and starts the replica process.
@@ -101,9 +91,15 @@ func NewPBNode(cfg PBNodeConfig) (*PBNode, error) {
 			return nil, err
 		}
 	}
-	n := &PBNode{cfg: cfg, conn: c, log: cfg.Logger.With("rm", cfg.ID), start: time.Now(), q: newEventQueue(),
+	n := &PBNode{
+		shell: shell{id: cfg.ID, conn: c, log: cfg.Logger.With("rm", cfg.ID), start: time.Now(), done: make(chan struct{}),
+			spawn: replicaSpawn{cfg.ReplicaCmd, cfg.ReplicaEnv, cfg.ReplicaStderr}},
+		cfg:       cfg,
+		q:         newEventQueue(),
 		pb:        NewPrimaryBackup(PBConfig{Self: cfg.ID, Members: cfg.Members, Retry: cfg.Retry, BackupTimeout: cfg.BackupTimeout, Prepare: true}),
-		nextReqID: uint64(time.Now().UnixNano()), done: make(chan struct{})}
+		nextReqID: uint64(time.Now().UnixNano()),
+	}
+	n.replicaDied = n.restartReplicaLocked
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if err := n.startProcLocked(); err != nil {
@@ -114,29 +110,9 @@ func NewPBNode(cfg PBNodeConfig) (*PBNode, error) {
 	return n, nil
 }
 
-// Addr is the RM's UDP address.
-func (n *PBNode) Addr() netip.AddrPort { return n.conn.LocalAddr() }
-
-func (n *PBNode) now() time.Duration { return time.Since(n.start) }
-
-func (n *PBNode) startProcLocked() error {
-	p, err := StartProc(n.cfg.ReplicaCmd, n.cfg.ReplicaEnv, n.cfg.ReplicaStderr)
-	if err != nil {
-		return err
-	}
-	n.proc = p
-	p.SetOnIdle(n.conn.Flush)
-	go n.watch(p)
-	return nil
-}
-
-func (n *PBNode) watch(p *Proc) {
-	<-p.Dead()
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.closed || n.proc != p {
-		return
-	}
+// restartReplicaLocked replaces a dead replica process; the state machine
+// then brings the fresh one up to date.
+func (n *PBNode) restartReplicaLocked(p *Proc) {
 	n.log.Warn("replica process died; restarting", "pid", p.Pid(), "was_primary", n.pb.IsPrimary())
 	n.proc = nil
 	if err := n.startProcLocked(); err != nil {
@@ -192,15 +168,6 @@ func (n *PBNode) recv(e wire.In) {
 	default:
 		n.emit(n.pb.Step(Recv{From: e.From, Pkt: e.Pkt}))
 	}
-}
-
-func (n *PBNode) checkpoint(seq uint64) *checkpoint {
-	for i := len(n.checkpoints) - 1; i >= 0; i-- {
-		if n.checkpoints[i].seq == seq && n.checkpoints[i].snap != nil {
-			return &n.checkpoints[i]
-		}
-	}
-	return nil
 }
 
 func (n *PBNode) ticker() {
@@ -382,45 +349,15 @@ func (n *PBNode) load(view uint64, l Loaded) {
 	n.conn.Flush()
 }
 
-func (n *PBNode) send(to netip.AddrPort, m wire.Msg) {
-	if err := n.conn.Send(to, wire.Packet{Sender: n.cfg.ID, Msg: m}); err != nil {
-		n.log.Error("rm send", "err", err)
-	}
-}
-
 // Status reports the RM's state.
 func (n *PBNode) Status() PBStatus {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	s := PBStatus{ID: n.cfg.ID, View: n.pb.View(), Primary: n.pb.IsPrimary(), Position: n.pb.Position(),
 		Restarts: n.restarts, Syncs: n.syncs, Conn: n.conn.Stats(), FaultCtl: n.fc.stats}
-	if n.proc != nil {
-		s.Pid = n.proc.Pid()
-	}
+	s.Pid = n.pidLocked()
 	return s
 }
 
-// Replica returns the current replica process.
-func (n *PBNode) Replica() *Proc {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.proc
-}
-
 // Close stops the RM and its replica process.
-func (n *PBNode) Close() error {
-	var err error
-	n.closeOnce.Do(func() {
-		n.mu.Lock()
-		n.closed = true
-		p := n.proc
-		n.mu.Unlock()
-		close(n.done)
-		n.q.close()
-		err = n.conn.Close()
-		if p != nil {
-			p.Kill()
-		}
-	})
-	return err
-}
+func (n *PBNode) Close() error { return n.shutdown(n.q.close) }
