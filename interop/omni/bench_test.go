@@ -3,6 +3,7 @@ package omni
 import (
 	"flag"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -116,17 +117,17 @@ func BenchmarkEchoServers(b *testing.B) {
 		b.Logf("medians of %d rounds, %d threads, %s, %s, %gs each:", *loadRounds, *loadThreads, conn, *loadOp, *loadSeconds)
 		for k, s := range servers {
 			rs := results[k]
-			calls := median(rs, func(r loadResult) float64 { return r.CallsPerSec })
-			p50 := median(rs, func(r loadResult) float64 { return r.P50us })
-			p99 := median(rs, func(r loadResult) float64 { return r.P99us })
+			calls := median(column(rs, func(r loadResult) float64 { return r.CallsPerSec }))
+			p50 := median(column(rs, func(r loadResult) float64 { return r.P50us }))
+			p99 := median(column(rs, func(r loadResult) float64 { return r.P99us }))
 			line := fmt.Sprintf("%-8s %8.0f calls/s  p50 %6.1f µs  p99 %6.1f µs", s.name, calls, p50, p99)
 			if k > 0 {
-				ratios := make([]loadResult, len(rs))
+				ratios := make([]float64, len(rs))
 				for i := range rs {
-					ratios[i].CallsPerSec = rs[i].CallsPerSec / results[0][i].CallsPerSec
+					ratios[i] = rs[i].CallsPerSec / results[0][i].CallsPerSec
 				}
-				ratio := median(ratios, func(r loadResult) float64 { return r.CallsPerSec })
-				line += fmt.Sprintf("  %s/omniORB %.2f (rounds: %s)", s.name, ratio, listRatios(ratios))
+				ratio := median(slices.Clone(ratios))
+				line += fmt.Sprintf("  %s/omniORB %.2f (rounds: %.2f)", s.name, ratio, ratios)
 				b.ReportMetric(ratio, s.name+"/omniORB")
 			}
 			b.Log(line)
@@ -137,27 +138,25 @@ func BenchmarkEchoServers(b *testing.B) {
 	}
 }
 
-func median(rs []loadResult, f func(loadResult) float64) float64 {
+// column picks one field of every round's result.
+func column(rs []loadResult, f func(loadResult) float64) []float64 {
 	v := make([]float64, len(rs))
 	for i, r := range rs {
 		v[i] = f(r)
 	}
-	sort.Float64s(v)
+	return v
+}
+
+// median sorts v in place and returns its median (0 if empty).
+func median(v []float64) float64 {
 	if len(v) == 0 {
 		return 0
 	}
+	sort.Float64s(v)
 	if len(v)%2 == 1 {
 		return v[len(v)/2]
 	}
 	return (v[len(v)/2-1] + v[len(v)/2]) / 2
-}
-
-func listRatios(rs []loadResult) string {
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = strconv.FormatFloat(r.CallsPerSec, 'f', 2, 64)
-	}
-	return strings.Join(parts, " ")
 }
 
 // TestLoadClientSmoke runs the benchmark's machinery briefly against both
