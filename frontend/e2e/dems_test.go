@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,74 +117,11 @@ func TestKilledReplicaDuringBookingsLosesNothing(t *testing.T) {
 	c := clustertest.Start(t, clustertest.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	fe := demsStub(c)
-	events, err := fe.ListEventAvailability(ctx, "MTLM0001", dems.Conferences)
-	require.NoError(t, err)
-	var mtl []dems.EventSlot
-	for _, e := range events {
-		if e.EventId[:3] == "MTL" {
-			mtl = append(mtl, e)
-		}
-	}
-	require.NotEmpty(t, mtl)
-
-	const bookings, workers = 1000, 8
-	var next, done atomic.Int64
-	var mu sync.Mutex
-	booked := map[string]string{} // customer -> event
-	var failures []error
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= bookings {
-					return
-				}
-				cust := fmt.Sprintf("MTLC%04d", 1000+i)
-				ev := mtl[i%len(mtl)].EventId
-				_, err := fe.BookEvent(ctx, cust, ev, dems.Conferences)
-				var ee *dems.EventError
-				mu.Lock()
-				switch {
-				case err == nil:
-					booked[cust] = ev
-				case errors.As(err, &ee) && ee.Reason == dems.Full:
-				default:
-					failures = append(failures, fmt.Errorf("%s: %w", cust, err))
-				}
-				mu.Unlock()
-				done.Add(1)
-			}
-		}()
-	}
-	require.Eventually(t, func() bool { return done.Load() >= 300 }, 60*time.Second, 10*time.Millisecond)
+	load := startBookings(t, ctx, demsStub(c), "MTL", dems.Conferences, 1000, 1000, 8)
+	require.Eventually(t, func() bool { return load.done.Load() >= 300 }, 60*time.Second, 10*time.Millisecond)
 	c.KillReplica("rm-13")
-	wg.Wait()
-	require.Empty(t, failures, "no client call fails while one replica is down")
-
-	// Audit: every acknowledged booking is there once, and the seat counts agree.
-	after, err := fe.ListEventAvailability(ctx, "MTLM0001", dems.Conferences)
-	require.NoError(t, err)
-	taken := map[string]int{}
-	for _, ev := range booked {
-		taken[ev]++
-	}
-	before := map[string]dems.EventSlot{}
-	for _, e := range events {
-		before[e.EventId] = e
-	}
-	for _, e := range after {
-		assert.Equal(t, before[e.EventId].Remaining-int32(taken[e.EventId]), e.Remaining, "seats of %s", e.EventId)
-	}
-	for cust, ev := range booked {
-		sch, err := fe.GetBookingSchedule(ctx, cust)
-		require.NoError(t, err)
-		require.Len(t, sch, 1, cust)
-		assert.Equal(t, ev, sch[0].EventId)
-	}
+	load.wait(t, "no client call fails while one replica is down")
+	load.audit(t)
 	require.Eventually(t, func() bool { return c.LastStat("rm-13", clustertest.RestartsRe) >= 1 },
 		15*time.Second, 100*time.Millisecond, "the killed replica was restarted")
 }
