@@ -15,6 +15,7 @@ command -v omniNames >/dev/null || need_apt+=(omniorb-nameserver)
 command -v tshark >/dev/null || need_apt+=(tshark)
 command -v g++ >/dev/null || need_apt+=(g++)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+command -v taskset >/dev/null || need_apt+=(util-linux) # the benchmark keeps client and servers apart
 
 if [ ${#need_apt[@]} -gt 0 ]; then
 	sudo=""

@@ -20,6 +20,7 @@ var (
 	loadThreads = flag.Int("load-threads", 4, "omniORB load client threads in BenchmarkEchoServers")
 	loadOp      = flag.String("load-op", "add", "operation the load client calls: add or ping")
 	loadShared  = flag.Bool("load-one-connection", false, "load client multiplexes all threads on one connection (-ORBoneCallPerConnection 0)")
+	loadSplit   = flag.Bool("load-split-cpus", true, "keep the servers to one half of the CPUs and the load client to the other (taskset)")
 )
 
 // oneConnection makes omniORB multiplex concurrent calls on one connection
@@ -69,12 +70,13 @@ func parseLoad(server, out string) (loadResult, error) {
 	return r, fmt.Errorf("no result line in load_client output:\n%s", out)
 }
 
-// runLoad drives ref with the omniORB load client for seconds.
-func runLoad(tb testing.TB, bins omniBins, server, ref string, threads int, seconds float64, op string, orbArgs ...string) loadResult {
+// runLoad drives ref with the omniORB load client, kept to cpus, for seconds.
+func runLoad(tb testing.TB, bins omniBins, cpus cpuList, server, ref string, threads int, seconds float64, op string, orbArgs ...string) loadResult {
 	tb.Helper()
 	args := append(append([]string{}, orbArgs...), ref,
 		"-threads", strconv.Itoa(threads), "-seconds", strconv.FormatFloat(seconds, 'f', -1, 64), "-op", op)
-	out, err := runClient(tb, time.Duration(seconds*float64(time.Second))+30*time.Second, bins.Load, args...)
+	name, args := cpus.command(bins.Load, args...)
+	out, err := runClient(tb, time.Duration(seconds*float64(time.Second))+30*time.Second, name, args...)
 	require.NoError(tb, err, "load_client against %s:\n%s", server, out)
 	r, err := parseLoad(server, out)
 	require.NoError(tb, err)
@@ -89,11 +91,27 @@ func runLoad(tb testing.TB, bins omniBins, server, ref string, threads int, seco
 // p99 and the ratios to omniORB measured within each round:
 //
 //	go test ./interop/omni -run '^$' -bench EchoServers -benchtime 1x [-load-rounds 5 -load-seconds 2 -load-threads 4]
+//
+// By default the servers run on one half of the CPUs and the load client on
+// the other (-load-split-cpus): on a small machine the client and a server
+// otherwise compete for the same cores, and the result then says as much
+// about how a server's threads share cores with its load generator as about
+// the server.
 func BenchmarkEchoServers(b *testing.B) {
 	bins := buildOmni(b)
-	omni := startOmniServer(b, bins)
-	ours := startConcord(b)
-	floor := startFloorServer(b)
+	serverCPUs, clientCPUs := anyCPU, anyCPU
+	placement := "client and servers on any CPU"
+	if *loadSplit {
+		if s, c, ok := splitCPUs(b); ok {
+			serverCPUs, clientCPUs = s, c
+			placement = fmt.Sprintf("servers on CPUs %s, client on CPUs %s", s, c)
+		} else {
+			placement = "one CPU: client and servers share it"
+		}
+	}
+	omni := startOmniServerOn(b, bins, serverCPUs)
+	ours := startConcordOn(b, serverCPUs)
+	floor := startFloorServer(b, serverCPUs)
 	var orbArgs []string
 	if *loadShared {
 		orbArgs = oneConnection
@@ -104,7 +122,7 @@ func BenchmarkEchoServers(b *testing.B) {
 		for round := range *loadRounds {
 			for i := range servers {
 				k := (i + round) % len(servers)
-				r := runLoad(b, bins, servers[k].name, servers[k].ref, *loadThreads, *loadSeconds, *loadOp, orbArgs...)
+				r := runLoad(b, bins, clientCPUs, servers[k].name, servers[k].ref, *loadThreads, *loadSeconds, *loadOp, orbArgs...)
 				b.Logf("round %d %-8s %s", round+1, r.Server, r.RawLine)
 				assert.Zero(b, r.Errors, "%s: load client saw errors", r.Server)
 				results[k] = append(results[k], r)
@@ -114,7 +132,7 @@ func BenchmarkEchoServers(b *testing.B) {
 		if *loadShared {
 			conn = "all threads on one connection"
 		}
-		b.Logf("medians of %d rounds, %d threads, %s, %s, %gs each:", *loadRounds, *loadThreads, conn, *loadOp, *loadSeconds)
+		b.Logf("medians of %d rounds, %d threads, %s, %s, %gs each, %s:", *loadRounds, *loadThreads, conn, *loadOp, *loadSeconds, placement)
 		for k, s := range servers {
 			rs := results[k]
 			calls := median(column(rs, func(r loadResult) float64 { return r.CallsPerSec }))
@@ -165,7 +183,7 @@ func TestLoadClientSmoke(t *testing.T) {
 	bins := buildOmni(t)
 	omni := startOmniServer(t, bins)
 	ours := startConcord(t)
-	floor := startFloorServer(t)
+	floor := startFloorServer(t, anyCPU)
 	for _, c := range []struct {
 		name, ref, op string
 		orbArgs       []string
@@ -178,7 +196,7 @@ func TestLoadClientSmoke(t *testing.T) {
 		{"go floor ping", floor, "ping", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := runLoad(t, bins, c.name, c.ref, 4, 0.3, c.op, c.orbArgs...)
+			r := runLoad(t, bins, anyCPU, c.name, c.ref, 4, 0.3, c.op, c.orbArgs...)
 			assert.Zero(t, r.Errors)
 			assert.Greater(t, r.Calls, 0)
 			assert.Greater(t, r.CallsPerSec, 0.0)

@@ -48,10 +48,16 @@ type concordServer struct {
 
 func startConcord(t testing.TB, extra ...string) *concordServer {
 	t.Helper()
+	return startConcordOn(t, anyCPU, extra...)
+}
+
+// startConcordOn is startConcord with the server kept to cpus.
+func startConcordOn(t testing.TB, cpus cpuList, extra ...string) *concordServer {
+	t.Helper()
 	bin := buildConcord(t)
 	iorFile := filepath.Join(t.TempDir(), "echo.ior")
 	args := append([]string{"bench-server", "--listen", "127.0.0.1:0", "--ior-file", iorFile}, extra...)
-	p := startProc(t, bin, args...)
+	p := startProcOn(t, cpus, bin, args...)
 	s := &concordServer{IOR: waitFile(t, p, iorFile), proc: p}
 	s.Addr = iorAddress(t, s.IOR)
 	return s

@@ -4,35 +4,52 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
+	"flag"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
-
-	"github.com/stretchr/testify/require"
 )
 
-// startFloorServer starts the benchmark's floor: the least a Go server can
-// do to answer the load client. It has no ORB in it: it reads each GIOP 1.2
-// frame, recognises the operation by its bytes and writes a hand-built
-// reply, with one goroutine per connection on Go's netpoller. Whatever
-// concord's ORB costs on top of this is our code; the distance from this to
-// omniORB is the Go runtime and the machine. It returns a corbaloc URL.
-func startFloorServer(tb testing.TB) string {
+// floorServe turns the test binary into the floor server (see TestMain):
+// it writes its corbaloc URL to the named file and serves until killed. The
+// floor is a process of its own so that the benchmark can keep it to the
+// same CPUs as the other servers.
+var floorServe = flag.String("floor-server", "", "serve the benchmark's Go floor and write its corbaloc URL to this file (internal)")
+
+// startFloorServer starts the benchmark's floor on cpus: the least a Go
+// server can do to answer the load client. It has no ORB in it: it reads
+// each GIOP 1.2 frame, recognises the operation by its bytes and writes a
+// hand-built reply, with one goroutine per connection on Go's netpoller.
+// Whatever concord's ORB costs on top of this is our code; the distance
+// from this to omniORB is the Go runtime and the machine. It returns a
+// corbaloc URL.
+func startFloorServer(tb testing.TB, cpus cpuList) string {
 	tb.Helper()
+	file := filepath.Join(tb.TempDir(), "floor.url")
+	p := startProcOn(tb, cpus, os.Args[0], "-test.run=^$", "-floor-server", file)
+	return waitFile(tb, p, file)
+}
+
+// serveFloorUntilKilled is the floor server process's main.
+func serveFloorUntilKilled(urlFile string) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(tb, err)
-	tb.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			_ = nc.(*net.TCPConn).SetNoDelay(true)
-			go serveFloor(nc)
+	if err != nil {
+		return err
+	}
+	url := "corbaloc:iiop:1.2@" + ln.Addr().String() + "/Echo\n"
+	if err := os.WriteFile(urlFile, []byte(url), 0o644); err != nil {
+		return err
+	}
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			return err
 		}
-	}()
-	return "corbaloc:iiop:1.2@" + ln.Addr().String() + "/Echo"
+		_ = nc.(*net.TCPConn).SetNoDelay(true)
+		go serveFloor(nc)
+	}
 }
 
 const (

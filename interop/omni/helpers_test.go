@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -27,6 +28,12 @@ const repoRoot = "../.."
 var workDir string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if *floorServe != "" {
+		err := serveFloorUntilKilled(*floorServe)
+		fmt.Fprintln(os.Stderr, "floor server:", err)
+		os.Exit(1)
+	}
 	d, err := os.MkdirTemp("", "concord-omni-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -183,6 +190,13 @@ func (p *proc) tail(n int) string {
 // startProc starts a long-running process, killed when the test ends.
 func startProc(t testing.TB, name string, args ...string) *proc {
 	t.Helper()
+	return startProcOn(t, anyCPU, name, args...)
+}
+
+// startProcOn is startProc with the process kept to cpus.
+func startProcOn(t testing.TB, cpus cpuList, name string, args ...string) *proc {
+	t.Helper()
+	name, args = cpus.command(name, args...)
 	p := &proc{cmd: exec.Command(name, args...), out: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	require.NoError(t, p.cmd.Start())
@@ -225,10 +239,16 @@ type omniServer struct {
 // extra -ORB options.
 func startOmniServer(t testing.TB, bins omniBins, orbArgs ...string) *omniServer {
 	t.Helper()
+	return startOmniServerOn(t, bins, anyCPU, orbArgs...)
+}
+
+// startOmniServerOn is startOmniServer with the server kept to cpus.
+func startOmniServerOn(t testing.TB, bins omniBins, cpus cpuList, orbArgs ...string) *omniServer {
+	t.Helper()
 	dir := t.TempDir()
 	iorFile, refsFile := filepath.Join(dir, "echo.ior"), filepath.Join(dir, "refs")
 	args := append([]string{"-ior", iorFile, "-refs", refsFile, "-ORBendPoint", "giop:tcp:127.0.0.1:"}, orbArgs...)
-	p := startProc(t, bins.Server, args...)
+	p := startProcOn(t, cpus, bins.Server, args...)
 	s := &omniServer{Echo: waitFile(t, p, iorFile), proc: p}
 	refs, err := os.ReadFile(refsFile)
 	require.NoError(t, err)
