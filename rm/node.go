@@ -110,8 +110,6 @@ func NewNode(cfg NodeConfig) (*Node, error) {
 	dc := cfg.Delivery
 	dc.ID, dc.SequencerID, dc.Sequencer = cfg.ID, cfg.SequencerID, cfg.Sequencer
 	n := &Node{
-		shell: shell{id: cfg.ID, conn: c, log: cfg.Logger.With("rm", cfg.ID), start: time.Now(), done: make(chan struct{}),
-			spawn: replicaSpawn{cfg.ReplicaCmd, cfg.ReplicaEnv, cfg.ReplicaStderr}},
 		cfg: cfg,
 		d:   New(dc),
 		tr: NewTransfer(TransferConfig{Self: cfg.ID, Sequencer: cfg.Sequencer, SequencerID: cfg.SequencerID,
@@ -122,6 +120,7 @@ func NewNode(cfg NodeConfig) (*Node, error) {
 		relayed:   map[wire.FaultReport]bool{},
 		nextReqID: uint64(time.Now().UnixNano()), // increasing across RM restarts
 	}
+	n.init(cfg.ID, c, cfg.Logger, replicaSpawn{cfg.ReplicaCmd, cfg.ReplicaEnv, cfg.ReplicaStderr}, cfg.Peers)
 	n.replicaDied = n.restartReplicaLocked
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -168,31 +167,14 @@ func (n *Node) recoverLocked(restart bool, seq uint64) {
 
 // Run serves until ctx is done or Close is called.
 func (n *Node) Run(ctx context.Context) error {
-	closeWhenDone(ctx, n.done, n.Close)
-	go n.ticker()
-	return serveDatagrams(n.conn, n.log, func(in []wire.In) *Proc {
-		n.mu.Lock()
-		defer n.mu.Unlock()
-		for _, e := range in {
-			n.recv(e)
-		}
-		return n.proc
-	})
+	return n.serve(ctx, n.Close, n.cfg.Tick, n.tick, n.recv)
 }
 
 func (n *Node) recv(e wire.In) {
+	if n.serveState(e) {
+		return
+	}
 	switch m := e.Pkt.Msg.(type) {
-	case *wire.StateQuery:
-		if cp := n.checkpoint(m.Seq); cp != nil && n.isPeer(e.Pkt.Sender) {
-			n.send(e.From, &wire.StateOffer{Seq: cp.seq, Size: uint32(len(cp.snap)), Digest: cp.digest})
-		}
-	case *wire.StateFetch:
-		cp := n.checkpoint(m.Seq)
-		if cp == nil || !n.isPeer(e.Pkt.Sender) || int(m.Offset) >= len(cp.snap) || m.Offset%wire.MaxStateChunk != 0 {
-			return
-		}
-		end := min(len(cp.snap), int(m.Offset)+wire.MaxStateChunk)
-		n.send(e.From, &wire.StateChunk{Seq: cp.seq, Offset: m.Offset, Total: uint32(len(cp.snap)), Data: cp.snap[m.Offset:end]})
 	case *wire.RequestAck:
 		if e.Pkt.Sender == n.cfg.SequencerID && m.FE == n.cfg.ID {
 			for _, a := range m.Acks {
@@ -209,37 +191,16 @@ func (n *Node) recv(e wire.In) {
 	}
 }
 
-func (n *Node) isPeer(id uint32) bool {
-	for _, p := range n.cfg.Peers {
-		if p.ID == id {
-			return true
+// tick runs every cfg.Tick with mu held.
+func (n *Node) tick(now time.Duration) {
+	n.emit(n.d.Step(Tick{Now: now}))
+	n.emit(n.tr.Step(Tick{Now: now}))
+	n.resendRelays(now)
+	if n.proc == nil && !n.closed && now-n.lastStart >= 100*time.Millisecond {
+		n.lastStart = now
+		if err := n.startProcLocked(); err != nil {
+			n.log.Error("restart replica", "err", err)
 		}
-	}
-	return false
-}
-
-func (n *Node) ticker() {
-	t := time.NewTicker(n.cfg.Tick)
-	defer t.Stop()
-	for {
-		select {
-		case <-n.done:
-			return
-		case <-t.C:
-		}
-		n.mu.Lock()
-		now := n.now()
-		n.emit(n.d.Step(Tick{Now: now}))
-		n.emit(n.tr.Step(Tick{Now: now}))
-		n.resendRelays(now)
-		if n.proc == nil && !n.closed && now-n.lastStart >= 100*time.Millisecond {
-			n.lastStart = now
-			if err := n.startProcLocked(); err != nil {
-				n.log.Error("restart replica", "err", err)
-			}
-		}
-		n.mu.Unlock()
-		n.conn.Flush()
 	}
 }
 

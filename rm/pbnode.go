@@ -92,13 +92,12 @@ func NewPBNode(cfg PBNodeConfig) (*PBNode, error) {
 		}
 	}
 	n := &PBNode{
-		shell: shell{id: cfg.ID, conn: c, log: cfg.Logger.With("rm", cfg.ID), start: time.Now(), done: make(chan struct{}),
-			spawn: replicaSpawn{cfg.ReplicaCmd, cfg.ReplicaEnv, cfg.ReplicaStderr}},
 		cfg:       cfg,
 		q:         newEventQueue(),
 		pb:        NewPrimaryBackup(PBConfig{Self: cfg.ID, Members: cfg.Members, Retry: cfg.Retry, BackupTimeout: cfg.BackupTimeout, Prepare: true}),
 		nextReqID: uint64(time.Now().UnixNano()),
 	}
+	n.init(cfg.ID, c, cfg.Logger, replicaSpawn{cfg.ReplicaCmd, cfg.ReplicaEnv, cfg.ReplicaStderr}, cfg.Members)
 	n.replicaDied = n.restartReplicaLocked
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -125,40 +124,14 @@ func (n *PBNode) restartReplicaLocked(p *Proc) {
 
 // Run serves until ctx is done or Close is called.
 func (n *PBNode) Run(ctx context.Context) error {
-	closeWhenDone(ctx, n.done, n.Close)
-	go n.ticker()
-	return serveDatagrams(n.conn, n.log, func(in []wire.In) *Proc {
-		n.mu.Lock()
-		defer n.mu.Unlock()
-		for _, e := range in {
-			n.recv(e)
-		}
-		return n.proc
-	})
-}
-
-func (n *PBNode) member(id uint32) bool {
-	for _, m := range n.cfg.Members {
-		if m.ID == id {
-			return true
-		}
-	}
-	return false
+	return n.serve(ctx, n.Close, n.cfg.Tick, n.tick, n.recv)
 }
 
 func (n *PBNode) recv(e wire.In) {
+	if n.serveState(e) {
+		return
+	}
 	switch m := e.Pkt.Msg.(type) {
-	case *wire.StateQuery:
-		if cp := n.checkpoint(m.Seq); cp != nil && n.member(e.Pkt.Sender) {
-			n.send(e.From, &wire.StateOffer{Seq: cp.seq, Size: uint32(len(cp.snap)), Digest: cp.digest})
-		}
-	case *wire.StateFetch:
-		cp := n.checkpoint(m.Seq)
-		if cp == nil || !n.member(e.Pkt.Sender) || int(m.Offset) >= len(cp.snap) || m.Offset%wire.MaxStateChunk != 0 {
-			return
-		}
-		end := min(len(cp.snap), int(m.Offset)+wire.MaxStateChunk)
-		n.send(e.From, &wire.StateChunk{Seq: cp.seq, Offset: m.Offset, Total: uint32(len(cp.snap)), Data: cp.snap[m.Offset:end]})
 	case *wire.RequestAck, *wire.StateOffer, *wire.StateChunk:
 		if n.tr != nil {
 			n.emit(n.tr.Step(Recv{From: e.From, Pkt: e.Pkt}))
@@ -170,23 +143,11 @@ func (n *PBNode) recv(e wire.In) {
 	}
 }
 
-func (n *PBNode) ticker() {
-	t := time.NewTicker(n.cfg.Tick)
-	defer t.Stop()
-	for {
-		select {
-		case <-n.done:
-			return
-		case <-t.C:
-		}
-		n.mu.Lock()
-		now := n.now()
-		n.emit(n.pb.Step(Tick{Now: now}))
-		if n.tr != nil {
-			n.emit(n.tr.Step(Tick{Now: now}))
-		}
-		n.mu.Unlock()
-		n.conn.Flush()
+// tick runs every cfg.Tick with mu held.
+func (n *PBNode) tick(now time.Duration) {
+	n.emit(n.pb.Step(Tick{Now: now}))
+	if n.tr != nil {
+		n.emit(n.tr.Step(Tick{Now: now}))
 	}
 }
 

@@ -1,6 +1,7 @@
 package rm
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/netip"
@@ -19,6 +20,9 @@ type shell struct {
 	log   *slog.Logger
 	start time.Time
 	spawn replicaSpawn
+	// peers are the group's RMs: the only ones whose state transfer
+	// requests are answered.
+	peers map[uint32]bool
 	// replicaDied handles the death of the current replica process; it
 	// runs with mu held, and not after Close or once the process was replaced.
 	replicaDied func(*Proc)
@@ -30,6 +34,69 @@ type shell struct {
 
 	closeOnce sync.Once
 	done      chan struct{}
+}
+
+// init sets up the shell of RM id, answering state requests from peers.
+func (s *shell) init(id uint32, conn *wire.Conn, log *slog.Logger, spawn replicaSpawn, peers []Peer) {
+	s.id, s.conn, s.log, s.start, s.spawn = id, conn, log.With("rm", id), time.Now(), spawn
+	s.done = make(chan struct{})
+	s.peers = map[uint32]bool{}
+	for _, p := range peers {
+		s.peers[p.ID] = true
+	}
+}
+
+// serve runs the node until ctx is done or closeFn is called: recv for
+// every datagram and tick every period, both with mu held; the datagrams
+// they queue leave together after each batch or tick.
+func (s *shell) serve(ctx context.Context, closeFn func() error, period time.Duration, tick func(now time.Duration), recv func(wire.In)) error {
+	closeWhenDone(ctx, s.done, closeFn)
+	go s.ticker(period, tick)
+	return serveDatagrams(s.conn, s.log, func(in []wire.In) *Proc {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, e := range in {
+			recv(e)
+		}
+		return s.proc
+	})
+}
+
+func (s *shell) ticker(period time.Duration, tick func(now time.Duration)) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-t.C:
+		}
+		s.mu.Lock()
+		tick(s.now())
+		s.mu.Unlock()
+		s.conn.Flush()
+	}
+}
+
+// serveState answers a peer's state transfer request (StateQuery or
+// StateFetch) from the checkpoints; false means e is neither.
+func (s *shell) serveState(e wire.In) bool {
+	switch m := e.Pkt.Msg.(type) {
+	case *wire.StateQuery:
+		if cp := s.checkpoint(m.Seq); cp != nil && s.peers[e.Pkt.Sender] {
+			s.send(e.From, &wire.StateOffer{Seq: cp.seq, Size: uint32(len(cp.snap)), Digest: cp.digest})
+		}
+	case *wire.StateFetch:
+		cp := s.checkpoint(m.Seq)
+		if cp == nil || !s.peers[e.Pkt.Sender] || int(m.Offset) >= len(cp.snap) || m.Offset%wire.MaxStateChunk != 0 {
+			return true
+		}
+		end := min(len(cp.snap), int(m.Offset)+wire.MaxStateChunk)
+		s.send(e.From, &wire.StateChunk{Seq: cp.seq, Offset: m.Offset, Total: uint32(len(cp.snap)), Data: cp.snap[m.Offset:end]})
+	default:
+		return false
+	}
+	return true
 }
 
 // replicaSpawn is how a replica process is started.
