@@ -26,39 +26,8 @@ import (
 	"concord/giop/orb"
 	"concord/idl/gen/dems"
 	"concord/internal/cluster"
+	"concord/internal/testtools"
 )
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// Binary builds cmd/concord once per test binary and returns its path.
-func Binary(t testing.TB) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "concord-e2e-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "concord")
-		root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
-		if err != nil {
-			buildErr = fmt.Errorf("go list -m: %v", err)
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/concord")
-		cmd.Dir = strings.TrimSpace(string(root))
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	require.NoError(t, buildErr)
-	return binPath
-}
 
 // freePort returns a loopback port that was free a moment ago.
 func freePort(t testing.TB, network string) int {
@@ -117,7 +86,7 @@ type Options struct {
 // cluster stops when the test ends (logs are printed if it failed).
 func Start(t testing.TB, opts Options) *Cluster {
 	t.Helper()
-	bin := Binary(t)
+	bin := testtools.ConcordBinary(t)
 	dir := t.TempDir()
 	cfg := cluster.Default()
 	cfg.FrontEnd.IIOP = loop(t, "tcp")

@@ -38,26 +38,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-var (
-	concordOnce sync.Once
-	concordPath string
-	concordErr  error
-)
-
-// concordBinary builds cmd/concord once per run.
-func concordBinary(t testing.TB) string {
-	t.Helper()
-	concordOnce.Do(func() {
-		concordPath = filepath.Join(workDir, "concord")
-		out, err := exec.Command("go", "build", "-o", concordPath, repoRoot+"/cmd/concord").CombinedOutput()
-		if err != nil {
-			concordErr = fmt.Errorf("go build ./cmd/concord: %v\n%s", err, out)
-		}
-	})
-	require.NoError(t, concordErr)
-	return concordPath
-}
-
 // classpaths are the two Java runtime classpaths the Maven build writes.
 type classpaths struct{ JacORB, GlassFish string }
 
@@ -188,7 +168,7 @@ func waitFile(t testing.TB, path string, timeout time.Duration, p *process) stri
 // and returns its IOR file and address.
 func benchServer(t testing.TB) (iorFile string, addr ior.Address) {
 	t.Helper()
-	bin := concordBinary(t)
+	bin := testtools.ConcordBinary(t)
 	iorFile = filepath.Join(t.TempDir(), "echo.ior")
 	p := start(t, "concord bench-server",
 		exec.Command(bin, "bench-server", "--listen", "127.0.0.1:0", "--ior-file", iorFile))

@@ -54,7 +54,7 @@ func TestScenarioCluster(t *testing.T) {
 	calls, err := interoptest.ScenarioCalls(script)
 	require.NoError(t, err)
 
-	cluster, err := interoptest.StartCluster(concordBinary(t), t.TempDir(), 60*time.Second)
+	cluster, err := interoptest.StartCluster(testtools.ConcordBinary(t), t.TempDir(), 60*time.Second)
 	if errors.Is(err, interoptest.ErrNoFrontEnd) {
 		testtools.Missing(t, "the front end in `concord up`", "it lands with the frontend package")
 	}

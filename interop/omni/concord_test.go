@@ -1,43 +1,12 @@
 package omni
 
 import (
-	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"concord/giop/ior"
+	"concord/internal/testtools"
 )
-
-var (
-	concordOnce sync.Once
-	concordBin  string
-	concordErr  error
-)
-
-// buildConcord builds the concord binary once per test run.
-func buildConcord(t testing.TB) string {
-	t.Helper()
-	concordOnce.Do(func() {
-		concordBin = filepath.Join(workDir, "concord")
-		cmd := exec.Command("go", "build", "-o", concordBin, "./cmd/concord")
-		cmd.Dir = repoRoot
-		if out, err := cmd.CombinedOutput(); err != nil {
-			concordErr = &buildError{out: string(out), err: err}
-		}
-	})
-	require.NoError(t, concordErr, "go build ./cmd/concord")
-	return concordBin
-}
-
-type buildError struct {
-	out string
-	err error
-}
-
-func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
 // concordServer is a running `concord bench-server`.
 type concordServer struct {
@@ -54,7 +23,7 @@ func startConcord(t testing.TB, extra ...string) *concordServer {
 // startConcordOn is startConcord with the server kept to cpus.
 func startConcordOn(t testing.TB, cpus cpuList, extra ...string) *concordServer {
 	t.Helper()
-	bin := buildConcord(t)
+	bin := testtools.ConcordBinary(t)
 	iorFile := filepath.Join(t.TempDir(), "echo.ior")
 	args := append([]string{"bench-server", "--listen", "127.0.0.1:0", "--ior-file", iorFile}, extra...)
 	p := startProcOn(t, cpus, bin, args...)

@@ -99,31 +99,12 @@ func runPython(t testing.TB, py, script string, args ...string) (string, error) 
 	return stdout.String(), err
 }
 
-var (
-	concordOnce sync.Once
-	concordPath string
-	concordErr  error
-)
-
-func concordBinary(t testing.TB) string {
-	t.Helper()
-	concordOnce.Do(func() {
-		concordPath = filepath.Join(workDir, "concord")
-		out, err := exec.Command("go", "build", "-o", concordPath, repoRoot+"/cmd/concord").CombinedOutput()
-		if err != nil {
-			concordErr = fmt.Errorf("go build ./cmd/concord: %v\n%s", err, out)
-		}
-	})
-	require.NoError(t, concordErr)
-	return concordPath
-}
-
 // benchServer starts `concord bench-server` on an ephemeral loopback port.
 func benchServer(t testing.TB) (iorFile string, addr ior.Address) {
 	t.Helper()
 	iorFile = filepath.Join(t.TempDir(), "echo.ior")
 	var out bytes.Buffer
-	cmd := exec.Command(concordBinary(t), "bench-server", "--listen", "127.0.0.1:0", "--ior-file", iorFile)
+	cmd := exec.Command(testtools.ConcordBinary(t), "bench-server", "--listen", "127.0.0.1:0", "--ior-file", iorFile)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
