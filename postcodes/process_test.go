@@ -20,26 +20,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"concord/internal/testtools"
 	"concord/postcodes/lookup"
 )
 
 // These tests run the real binary as a child process: the sub-command's flag
 // handling, logging, HTTP serving and signal handling are what is tested.
-
-// buildConcord builds ./cmd/concord once into a temporary directory.
-func buildConcord(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	require.NoError(t, err, "the go tool is needed to build the binary")
-	bin := filepath.Join(t.TempDir(), "concord")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goTool, "build", "-o", bin, "./cmd/concord")
-	cmd.Dir = ".." // the module root, from this package's directory
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "go build ./cmd/concord:\n%s", out)
-	return bin
-}
 
 // child is a running `concord postcodes`, with its log kept for failures.
 type child struct {
@@ -137,7 +123,7 @@ func TestConcordPostcodesProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := buildConcord(t)
+	bin := testtools.ConcordBinary(t)
 
 	t.Run("embedded sample", func(t *testing.T) {
 		c := startChild(t, bin, "postcodes", "--listen", "127.0.0.1:0")
