@@ -1,18 +1,14 @@
 package interoptest
 
 import (
-	"context"
 	"net"
-	"sync"
 
-	"concord/giop"
-	"concord/giop/cdr"
 	"concord/giop/ior"
 	"concord/giop/orb"
 	"concord/postcodes/lookup"
-	"concord/replicas"
 	"concord/replicas/dems"
 	"concord/replicas/justhungry"
+	"concord/replicas/serve"
 )
 
 // Object keys and repository ids of the services, as the front end serves
@@ -43,8 +39,10 @@ func StartReplicaServer() (*ReplicaServer, error) {
 		return nil, err
 	}
 	a := orb.NewAdapter()
-	a.Register([]byte(DEMSKey), &replicaServant{svc: dems.NewService(), ids: []string{DEMSRepoID}})
-	a.Register([]byte(JustHungryKey), &replicaServant{svc: justhungry.NewService(lookup.NewEmbedded(nil)), ids: []string{JustHungryID}})
+	// The servants hand the CDR arguments to a replica and its CDR reply
+	// bytes back unchanged, as the front end does.
+	a.Register([]byte(DEMSKey), serve.NewServant(dems.NewService(), DEMSRepoID))
+	a.Register([]byte(JustHungryKey), serve.NewServant(justhungry.NewService(lookup.NewEmbedded(nil)), JustHungryID))
 	tcp := ln.Addr().(*net.TCPAddr)
 	rs := &ReplicaServer{Addr: ior.Address{Host: "127.0.0.1", Port: uint16(tcp.Port)}, srv: orb.NewServer(a, orb.ServerConfig{}), done: make(chan error, 1)}
 	go func() { rs.done <- rs.srv.Serve(ln) }()
@@ -61,39 +59,4 @@ func (rs *ReplicaServer) Close() error {
 	err := rs.srv.Close()
 	<-rs.done
 	return err
-}
-
-// replicaServant hands a request's CDR arguments to a replica and its CDR
-// reply bytes back to the ORB unchanged, as the front end does.
-type replicaServant struct {
-	mu  sync.Mutex // a replica is not safe for concurrent use
-	svc replicas.Service
-	ids []string
-}
-
-func (s *replicaServant) RepositoryIDs() []string { return s.ids }
-
-func (s *replicaServant) Dispatch(_ context.Context, op string, in *cdr.Decoder, out *cdr.Encoder) error {
-	cs := in.CodeSets()
-	req := replicas.Request{
-		Operation: op,
-		Args:      append([]byte(nil), in.Rest()...),
-		Enc: replicas.Encoding{
-			LittleEndian: in.LittleEndian(),
-			ArgsOffset:   uint8(in.Pos() % 8),
-			// The reply is sent in the request's byte order; out is at the body.
-			ReplyOffset:  uint8(out.Pos() % 8),
-			GIOPMinor:    in.GIOPMinor(),
-			CharCodeSet:  cs.Char,
-			WCharCodeSet: cs.WChar,
-		},
-	}
-	s.mu.Lock()
-	rep := s.svc.Execute(req)
-	s.mu.Unlock()
-	if rep.Status == replicas.NoException {
-		out.WriteOctets(rep.Body)
-		return nil
-	}
-	return &orb.RawReply{Status: giop.ReplyStatus(rep.Status), Body: rep.Body}
 }
