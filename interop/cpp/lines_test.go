@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"concord/interop/java/interoptest"
+	"concord/interop/scenario"
 )
 
 // TestScenarioLines runs small scenarios against one unreplicated replica of
@@ -33,11 +34,11 @@ func TestScenarioLines(t *testing.T) {
 		// argument through a corbaloc reference (no code set component) in
 		// ISO-8859-1, so a character beyond it ends in DATA_CONVERSION.
 		{"escapes", `DEMS getBookingSchedule "a\"b\\c \u00e9\u0001"`,
-			"DEMS.getBookingSchedule(" + interoptest.Quote("a\"b\\c é\x01") + ")" + invalidID, false},
+			"DEMS.getBookingSchedule(" + scenario.Quote("a\"b\\c é\x01") + ")" + invalidID, false},
 		{"surrogate pair", `DEMS getBookingSchedule "\ud83d\ude00"`,
-			"DEMS.getBookingSchedule(" + interoptest.Quote("\U0001F600") + ") -> ", true},
+			"DEMS.getBookingSchedule(" + scenario.Quote("\U0001F600") + ") -> ", true},
 		{"raw UTF-8 and tab", "DEMS getBookingSchedule \"\u00e9\tx\"",
-			"DEMS.getBookingSchedule(" + interoptest.Quote("é\tx") + ")" + invalidID, false},
+			"DEMS.getBookingSchedule(" + scenario.Quote("é\tx") + ")" + invalidID, false},
 		{"bound result field", "a = JustHungry lookupAddress \"sw1a1aa\"\nJustHungry lookupAddress $a.postcode",
 			`JustHungry.lookupAddress("sw1a1aa") -> ` + sw1a + "\n" + `JustHungry.lookupAddress("SW1A 1AA") -> ` + sw1a + "\n", false},
 		{"no such result", "JustHungry cancelOrder alice $nope.id\nJustHungry getOrders nobody",

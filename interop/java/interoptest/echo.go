@@ -1,34 +1,13 @@
 // Package interoptest holds what the interop tests of every foreign ORB
-// share: the canonical transcript form of values and the Bench::Echo calls
-// the bench clients (Java, Python) make, with the lines they must print.
+// share: the Bench::Echo calls the bench clients (Java, Python) make, with
+// the lines they must print (in scenario's canonical transcript form).
 package interoptest
 
 import (
+	"concord/interop/scenario"
 	"fmt"
 	"strings"
-	"unicode/utf16"
 )
-
-// Quote is the transcripts' string form (Canon.quote in Java, canon.py
-// in Python): double quotes, \" and \\, and every UTF-16 unit outside
-// printable ASCII as \uXXXX.
-func Quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, u := range utf16.Encode([]rune(s)) {
-		switch {
-		case u == '"' || u == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(byte(u))
-		case u < 0x20 || u > 0x7e:
-			fmt.Fprintf(&b, "\\u%04x", u)
-		default:
-			b.WriteByte(byte(u))
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
 
 // EchoCall is one call a bench client makes (spec, in the clients'
 // command-line form) and the line it must print.
@@ -44,7 +23,7 @@ func Add(a, b int32) EchoCall {
 
 // EchoString passes s with non-ASCII as \uXXXX so no locale can mangle argv.
 func EchoString(s string) EchoCall {
-	q := Quote(s)
+	q := scenario.Quote(s)
 	return EchoCall{"echo:" + q[1:len(q)-1], fmt.Sprintf("echoString(%s) -> %s", q, q)}
 }
 
