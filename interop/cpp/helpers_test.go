@@ -68,7 +68,7 @@ func build(omniidl string) (string, error) {
 	// -Wba: TypeCodes and Any operators, which the canonical printer walks
 	// with DynAny. The C++ backend takes one IDL file per run.
 	for _, idl := range []string{"dems.idl", "justhungry.idl"} {
-		if err := run(dir, omniidl, "-bcxx", "-Wba", filepath.Join(src, "..", repoRoot, "idl", idl)); err != nil {
+		if err := testtools.Run(dir, omniidl, "-bcxx", "-Wba", filepath.Join(src, "..", repoRoot, "idl", idl)); err != nil {
 			return "", err
 		}
 	}
@@ -90,7 +90,7 @@ func build(omniidl string) (string, error) {
 		jobs = append(jobs, func() error { return gxx(dir, "-c", "-o", obj, u) })
 	}
 	for i := 0; i < len(jobs); i += 2 {
-		if err := parallel(jobs[i:min(i+2, len(jobs))]...); err != nil {
+		if err := testtools.Parallel(jobs[i:min(i+2, len(jobs))]...); err != nil {
 			return "", err
 		}
 	}
@@ -100,35 +100,7 @@ func build(omniidl string) (string, error) {
 }
 
 func gxx(dir string, args ...string) error {
-	return run(dir, "g++", append([]string{"-O1", "-std=c++17", "-pthread", "-Wall", "-I", dir}, args...)...)
-}
-
-func parallel(jobs ...func() error) error {
-	errs := make([]error, len(jobs))
-	var wg sync.WaitGroup
-	for i, j := range jobs {
-		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = j() }()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func run(dir, name string, args ...string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return nil
+	return testtools.Run(dir, "g++", append([]string{"-O1", "-std=c++17", "-pthread", "-Wall", "-I", dir}, args...)...)
 }
 
 // runScenario runs the program to completion (bounded) and returns its

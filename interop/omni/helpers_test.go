@@ -89,7 +89,7 @@ func compileOmni() (omniBins, error) {
 		return omniBins{}, err
 	}
 	for _, idl := range []string{benchIDL, filepath.Join(cppDir, "probe.idl")} {
-		if err := run(dir, omniidl, "-bcxx", idl); err != nil {
+		if err := testtools.Run(dir, omniidl, "-bcxx", idl); err != nil {
 			return omniBins{}, err
 		}
 	}
@@ -100,7 +100,7 @@ func compileOmni() (omniBins, error) {
 	flags := strings.Fields(string(pc))
 	// Stubs first (shared by all three programs), then the programs, two at a
 	// time: the machine has two cores.
-	if err := parallel(
+	if err := testtools.Parallel(
 		gxx(dir, "-c", "-o", "benchSK.o", "benchSK.cc"),
 		gxx(dir, "-c", "-o", "probeSK.o", "probeSK.cc"),
 	); err != nil {
@@ -117,41 +117,13 @@ func compileOmni() (omniBins, error) {
 		args := append([]string{"-o", out, src, "benchSK.o", "probeSK.o"}, flags...)
 		jobs = append(jobs, gxx(dir, args...))
 	}
-	return b, parallel(jobs...)
+	return b, testtools.Parallel(jobs...)
 }
 
 func gxx(dir string, args ...string) func() error {
 	return func() error {
-		return run(dir, "g++", append([]string{"-O2", "-std=c++17", "-pthread", "-I", dir}, args...)...)
+		return testtools.Run(dir, "g++", append([]string{"-O2", "-std=c++17", "-pthread", "-I", dir}, args...)...)
 	}
-}
-
-func parallel(jobs ...func() error) error {
-	errs := make([]error, len(jobs))
-	var wg sync.WaitGroup
-	for i, j := range jobs {
-		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = j() }()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func run(dir, name string, args ...string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return nil
 }
 
 // proc is a background process whose output is kept for failure messages.

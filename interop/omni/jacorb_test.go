@@ -45,7 +45,7 @@ func buildJacORB(t testing.TB) string {
 			jacorbErr = err
 			return
 		}
-		if jacorbErr = run(".", "mvn", "-q", "-B", "-f", pom, "-DoutDir="+out, "compile"); jacorbErr != nil {
+		if jacorbErr = testtools.Run(".", "mvn", "-q", "-B", "-f", pom, "-DoutDir="+out, "compile"); jacorbErr != nil {
 			return
 		}
 		deps, err := os.ReadFile(filepath.Join(out, "deps.classpath"))
