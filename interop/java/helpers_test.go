@@ -110,31 +110,14 @@ func runJava(t testing.TB, cp classpaths, orbName, mainClass string, args ...str
 // process is a child process whose output is kept for failure reports.
 type process struct {
 	cmd *exec.Cmd
-	out *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	out *testtools.SyncBuffer
 }
 
 // start runs cmd until the test ends, then kills it; if the test failed,
 // the process's last output lines are logged.
 func start(t testing.TB, name string, cmd *exec.Cmd) *process {
 	t.Helper()
-	p := &process{cmd: cmd, out: &syncBuffer{}}
+	p := &process{cmd: cmd, out: &testtools.SyncBuffer{}}
 	if cmd.Stdout == nil {
 		cmd.Stdout = p.out
 	}

@@ -129,25 +129,8 @@ func gxx(dir string, args ...string) func() error {
 // proc is a background process whose output is kept for failure messages.
 type proc struct {
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *testtools.SyncBuffer
 	done chan struct{}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // tail returns the last n lines of the process output.
@@ -169,7 +152,7 @@ func startProc(t testing.TB, name string, args ...string) *proc {
 func startProcOn(t testing.TB, cpus cpuList, name string, args ...string) *proc {
 	t.Helper()
 	name, args = cpus.command(name, args...)
-	p := &proc{cmd: exec.Command(name, args...), out: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{cmd: exec.Command(name, args...), out: &testtools.SyncBuffer{}, done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	require.NoError(t, p.cmd.Start())
 	go func() { p.cmd.Wait(); close(p.done) }()

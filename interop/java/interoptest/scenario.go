@@ -3,6 +3,7 @@ package interoptest
 import (
 	"bufio"
 	"bytes"
+	"concord/internal/testtools"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -84,26 +84,8 @@ var ErrNoFrontEnd = errors.New("concord up started no front end (this build has 
 // Cluster is a `concord up` started for one scenario run.
 type Cluster struct {
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *testtools.SyncBuffer
 	unlock func()
-}
-
-// syncBuffer is written by the child's output copier while tests read it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // StartCluster runs `concord up --dir dir` and waits (at most timeout) until
@@ -121,7 +103,7 @@ func StartCluster(bin, dir string, timeout time.Duration) (*Cluster, error) {
 		unlock()
 		return nil, fmt.Errorf("%s is already in use (another `concord up`?): cannot start a cluster there", ClusterIIOP)
 	}
-	c := &Cluster{out: &syncBuffer{}, unlock: unlock}
+	c := &Cluster{out: &testtools.SyncBuffer{}, unlock: unlock}
 	c.cmd = exec.Command(bin, "up", "--dir", dir)
 	c.cmd.Stdout, c.cmd.Stderr = c.out, c.out
 	if err := c.cmd.Start(); err != nil {
