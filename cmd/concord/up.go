@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
 	"os/exec"
@@ -30,8 +29,7 @@ type child struct {
 	args []string
 }
 
-// upPlan lists the processes of a cluster, in start order. Components whose
-// sub-command this binary does not have yet are left out with a warning.
+// upPlan lists the processes of a cluster, in start order.
 func upPlan(cfg *cluster.Config, cfgFile, dir string) ([]child, error) {
 	var plan []child
 	if cfg.Postcodes != "" {
@@ -47,15 +45,7 @@ func upPlan(cfg *cluster.Config, cfgFile, dir string) ([]child, error) {
 			[]string{"rm", "--config", cfgFile, "--id", strconv.FormatUint(uint64(rm.ID), 10)}})
 	}
 	plan = append(plan, child{"frontend", []string{"frontend", "--config", cfgFile, "--ior-dir", dir}})
-	var have []child
-	for _, c := range plan {
-		if _, ok := commands[c.args[0]]; ok {
-			have = append(have, c)
-		} else {
-			slog.Warn("up: this build has no such component yet; not started", "component", c.args[0])
-		}
-	}
-	return have, nil
+	return plan, nil
 }
 
 func runUp(args []string) error {

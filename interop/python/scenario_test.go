@@ -1,7 +1,6 @@
 package pythoninterop
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -44,9 +43,6 @@ func TestScenarioCluster(t *testing.T) {
 	require.NoError(t, err)
 
 	cluster, err := interoptest.StartCluster(testtools.ConcordBinary(t), t.TempDir(), 60*time.Second)
-	if errors.Is(err, interoptest.ErrNoFrontEnd) {
-		testtools.Missing(t, "the front end in `concord up`", "it lands with the frontend package")
-	}
 	require.NoError(t, err)
 	t.Cleanup(cluster.Stop)
 
