@@ -18,8 +18,8 @@ import (
 // PBBackend carries the primary-backup protocol for a PrimaryBackup shell.
 // Its methods must neither block (queue or spawn instead) nor call back into
 // the PrimaryBackup before returning; outcomes come back later through
-// PrimaryBackup.Reply, Announce and Lost. The wire messages for it are not
-// fixed yet, which is why this is an interface.
+// PrimaryBackup.Reply, Announce and Lost. PBUDP is the real one (pbudp.go);
+// being an interface lets the tests drive failover without sockets.
 type PBBackend interface {
 	// Send forwards request id (always the same id on retries) to replica.
 	Send(replica uint32, id uint64, req *wire.Request)
