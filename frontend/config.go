@@ -25,7 +25,7 @@ type Config struct {
 	ReplyTo netip.AddrPort
 	F       int              // faulty replicas tolerated (default 1)
 	Timeout timeout.Config   // adaptive crash timeout (zero: defaults)
-	GiveUp  time.Duration    // longest wait for a first reply (default 5 s)
+	GiveUp  time.Duration    // longest wait for an answer (default 5 s)
 	Submit  submit.Config    // retransmission to the sequencer (zero: defaults)
 	FirstID uint64           // first request id (0: the start time in ns, so a restarted FE never repeats ids)
 	Logger  *slog.Logger     // default slog.Default()

@@ -6,9 +6,14 @@
 // The rule: with at most F faulty replicas, F+1 byte-identical replies
 // contain at least one correct reply, so they are the answer. Every replica
 // whose reply differs from that answer is wrong; every replica still silent
-// when the crash timeout expires is missing. When no group of identical
-// replies can reach F+1 any more, the answer is "no agreement" (the shell
-// sends TRANSIENT, COMPLETED_MAYBE): never a wrong answer, never a hang.
+// when the crash timeout expires is reported missing. The crash timeout only
+// detects faults: if the replies so far cannot decide yet, the vote goes on
+// counting late replies until the give-up time, because silent replicas are
+// often only slow (a loaded machine) and failing the call would make a
+// client see an error while no replica is faulty. When no group of
+// identical replies can reach F+1 any more, the answer is "no agreement"
+// (the shell sends TRANSIENT, COMPLETED_MAYBE): never a wrong answer, never
+// a hang.
 package vote
 
 import (
@@ -29,7 +34,7 @@ type Config struct {
 	// Crash is how long after the first reply the other replicas may take
 	// before they are reported missing (the adaptive crash timeout).
 	Crash time.Duration
-	// GiveUp bounds the wait for a first reply, counted from the start.
+	// GiveUp bounds the wait for an answer, counted from the start.
 	GiveUp time.Duration
 }
 
@@ -81,7 +86,8 @@ type state uint8
 const (
 	pending state = iota // no reply yet
 	replied              // reply in a group
-	missing              // judged missing at the timeout
+	overdue              // reported missing, but a late reply still counts
+	missing              // judged missing: the vote is over for it
 )
 
 // Reply is one replica's answer (the fields of a wire.Reply that are voted on).
@@ -121,7 +127,8 @@ type Tally struct {
 	states   map[uint32]state
 	groupOf  map[uint32]int // replica -> index in groups
 	groups   []group
-	npending int
+	npending int  // pending or overdue
+	crashed  bool // the crash deadline has passed
 	answer   *Answer
 	winner   int // index of the agreed group, -1 if none
 	done     bool
@@ -156,7 +163,7 @@ func (t *Tally) FirstReply() (time.Duration, bool) { return t.first, t.hasFirst 
 
 // Deadline is the logical time at which Tick must be called next.
 func (t *Tally) Deadline() time.Duration {
-	if t.hasFirst {
+	if t.hasFirst && !t.crashed {
 		return t.first + t.cfg.Crash
 	}
 	return t.start + t.cfg.GiveUp
@@ -181,7 +188,7 @@ func (t *Tally) Reply(now time.Duration, r Reply) (Output, error) {
 	switch {
 	case !ok:
 		return Output{}, fmt.Errorf("vote: request %d: reply from unknown replica %d", t.id, r.Replica)
-	case st != pending:
+	case st != pending && st != overdue:
 		return Output{}, fmt.Errorf("vote: request %d: second reply from replica %d ignored", t.id, r.Replica)
 	}
 	if !t.hasFirst {
@@ -212,26 +219,34 @@ func (t *Tally) Reply(now time.Duration, r Reply) (Output, error) {
 	} else if t.answer == nil {
 		t.decide(&out)
 	}
+	if t.crashed && t.answer != nil {
+		t.judgeOverdue() // already reported; nothing left to wait for
+	}
 	t.finishIfJudged(&out)
 	return out, nil
 }
 
-// Tick moves the logical clock; at the deadline silent replicas are judged
-// missing and the vote ends.
+// Tick moves the logical clock. At the crash deadline silent replicas are
+// reported missing; the vote ends then if it has its answer, else at the
+// give-up time.
 func (t *Tally) Tick(now time.Duration) Output {
 	var out Output
 	if t.done || now < t.Deadline() {
 		return out
 	}
+	t.crashed = true
 	for _, r := range t.cfg.Replicas {
 		if t.states[r] == pending {
-			t.states[r] = missing
-			t.npending--
+			t.states[r] = overdue
 			if f, ok := t.missingFault(r); ok {
 				out.Faults = append(out.Faults, f)
 			}
 		}
 	}
+	if t.answer == nil && now < t.start+t.cfg.GiveUp {
+		return out // late replies may still agree
+	}
+	t.judgeOverdue()
 	if t.answer == nil {
 		t.decide(&out)
 	}
@@ -242,6 +257,16 @@ func (t *Tally) Tick(now time.Duration) Output {
 	t.done = true
 	out.Done = true
 	return out
+}
+
+// judgeOverdue ends the wait for replicas already reported missing.
+func (t *Tally) judgeOverdue() {
+	for _, r := range t.cfg.Replicas {
+		if t.states[r] == overdue {
+			t.states[r] = missing
+			t.npending--
+		}
+	}
 }
 
 // decide answers when a group reaches F+1, or when none can any more.

@@ -110,12 +110,18 @@ func TestTallyTable(t *testing.T) {
 		{name: "all differ: no agreement as soon as impossible", cfg: cfg4(),
 			evs:    []ev{rep(1*ms, 1, "a"), rep(2*ms, 2, "b"), rep(3*ms, 3, "c"), rep(4*ms, 4, "d")},
 			agreed: false, answeredAt: 3, doneAt: 3},
-		{name: "two crashed two differ: no agreement at timeout", cfg: cfg4(),
-			evs:    []ev{rep(1*ms, 1, "a"), rep(2*ms, 2, "b"), tick(51 * ms)},
-			agreed: false, answeredAt: 2, faults: []fault{{3, M}, {4, M}}, doneAt: 2},
-		{name: "three crashed: no agreement at timeout", cfg: cfg4(),
-			evs:    []ev{rep(1*ms, 1, "a"), tick(51 * ms)},
-			agreed: false, answeredAt: 1, faults: []fault{{2, M}, {3, M}, {4, M}}, doneAt: 1},
+		{name: "two crashed two differ: reported at the crash timeout, no agreement at give-up", cfg: cfg4(),
+			evs:    []ev{rep(1*ms, 1, "a"), rep(2*ms, 2, "b"), tick(51 * ms), tick(time.Second)},
+			agreed: false, answeredAt: 3, faults: []fault{{3, M}, {4, M}}, doneAt: 3},
+		{name: "three crashed: reported at the crash timeout, no agreement at give-up", cfg: cfg4(),
+			evs:    []ev{rep(1*ms, 1, "a"), tick(51 * ms), tick(999 * ms), tick(time.Second)},
+			agreed: false, answeredAt: 3, faults: []fault{{2, M}, {3, M}, {4, M}}, doneAt: 3},
+		{name: "slow replies after the crash timeout still agree", cfg: cfg4(),
+			evs:    []ev{rep(1*ms, 1, "a"), tick(51 * ms), rep(300*ms, 3, "a"), rep(301*ms, 2, "a")},
+			agreed: true, body: "a", answeredAt: 2, faults: []fault{{2, M}, {3, M}, {4, M}}, doneAt: 2},
+		{name: "slow liar after the crash timeout is outvoted", cfg: cfg4(),
+			evs:    []ev{rep(1*ms, 1, "a"), tick(51 * ms), rep(60*ms, 2, "x"), rep(70*ms, 4, "a"), rep(80*ms, 3, "a")},
+			agreed: true, body: "a", answeredAt: 3, faults: []fault{{2, M}, {3, M}, {4, M}, {2, W}}, doneAt: 3},
 		{name: "no reply at all, seq known from ack: all missing", cfg: cfg4(), acked: 5,
 			evs:    []ev{tick(999 * ms), tick(time.Second)},
 			agreed: false, answeredAt: 1, faults: []fault{{1, M}, {2, M}, {3, M}, {4, M}}, doneAt: 1},
@@ -299,7 +305,7 @@ func TestRandomized(t *testing.T) {
 			}
 			now := time.Duration(0)
 			for _, a := range arrivals {
-				if a.at >= v.Deadline() {
+				for !v.Done() && a.at >= v.Deadline() {
 					now = v.Deadline()
 					take(v.Tick(now), "tick")
 				}
