@@ -113,6 +113,28 @@ func TestLyingReplicaIsOutvotedAndReplaced(t *testing.T) {
 		15*time.Second, 100*time.Millisecond, "rm-12 restarted its replica")
 }
 
+// TestSlowMajorityStillAnswers: three of the four replicas answer later
+// than the crash timeout (slow, not crashed). Calls take longer but get the
+// right answer; the crash timeout only reports the slow replicas.
+func TestSlowMajorityStillAnswers(t *testing.T) {
+	slow := []string{"--fault", "slow:500ms"} // > the initial 200 ms crash timeout
+	c := clustertest.Start(t, clustertest.Options{RMArgs: map[uint32][]string{12: slow, 13: slow, 14: slow}})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	direct := directDEMS(t)
+	fe := demsStub(c)
+	for i := range 3 {
+		cust := fmt.Sprintf("MTLC%04d", 300+i)
+		want, werr := direct.BookEvent(ctx, cust, "MTLA030626", dems.Conferences)
+		start := time.Now()
+		got, gerr := fe.BookEvent(ctx, cust, "MTLA030626", dems.Conferences)
+		require.Equal(t, fmt.Sprint(want, werr), fmt.Sprint(got, gerr), "booking %d", i)
+		if i == 0 {
+			require.Greater(t, time.Since(start), 400*time.Millisecond, "the answer waited for the slow replicas")
+		}
+	}
+}
+
 func TestKilledReplicaDuringBookingsLosesNothing(t *testing.T) {
 	c := clustertest.Start(t, clustertest.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
