@@ -28,7 +28,7 @@ var ErrClosed = errors.New("frontend: server closed")
 // Server forwards calls to the replicated services and votes on the replies.
 type Server struct {
 	cfg      Config
-	conn     *net.UDPConn
+	conn     *wire.Conn // batched: datagrams queued in one loop turn leave together
 	log      *slog.Logger
 	m        *Metrics
 	replyTo  netip.AddrPort
@@ -36,7 +36,7 @@ type Server struct {
 	epoch    time.Time
 
 	calls   chan *call
-	packets chan wire.Packet
+	packets chan []wire.Packet // one batch of datagrams per receive
 	done    chan struct{}
 	wg      sync.WaitGroup
 	once    sync.Once
@@ -99,9 +99,15 @@ func New(cfg Config, conn *net.UDPConn) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, conn: conn, log: cfg.Logger, m: cfg.Metrics, replyTo: replyTo,
+	m := cfg.Metrics
+	wc, err := wire.NewConn(conn, wire.ConnConfig{Key: cfg.Key,
+		OnDrop: func(r wire.Reason) { m.Dropped.WithLabelValues(r.String()).Inc() }})
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, conn: wc, log: cfg.Logger, m: m, replyTo: replyTo,
 		replicas: cfg.replicaIDs(), epoch: cfg.clock(),
-		calls: make(chan *call, 1024), packets: make(chan wire.Packet, 1024), done: make(chan struct{}),
+		calls: make(chan *call, 1024), packets: make(chan []wire.Packet, 64), done: make(chan struct{}),
 		sub: sub, est: est, tallies: map[uint64]*active{}, recent: newRecentFirsts(4096), wrongRun: map[uint32]bool{}}, nil
 }
 
@@ -155,9 +161,10 @@ func (s *Server) now() time.Duration { return s.cfg.clock().Sub(s.epoch) }
 
 // readLoop authenticates datagrams and hands them to the loop.
 func (s *Server) readLoop() {
-	buf := make([]byte, wire.MaxDatagram+1)
+	var in []wire.In
 	for {
-		n, from, err := s.conn.ReadFromUDPAddrPort(buf)
+		var err error
+		in, err = s.conn.Read(in[:0])
 		if err != nil {
 			select {
 			case <-s.done:
@@ -171,14 +178,15 @@ func (s *Server) readLoop() {
 			time.Sleep(time.Millisecond) // a persistent error must not spin
 			continue
 		}
-		p, err := wire.Open(s.cfg.Key, buf[:n])
-		if err != nil {
-			s.m.Dropped.WithLabelValues(wire.ReasonOf(err).String()).Inc()
-			s.log.Debug("frontend: dropped datagram", "from", from, "err", err)
-			continue
+		if len(in) == 0 {
+			continue // all refused (counted by the Conn's OnDrop)
+		}
+		batch := make([]wire.Packet, len(in))
+		for i := range in {
+			batch[i] = in[i].Pkt
 		}
 		select {
-		case s.packets <- p:
+		case s.packets <- batch:
 		case <-s.done:
 			return
 		}
@@ -193,19 +201,40 @@ func (s *Server) loop() {
 		select {
 		case c := <-s.calls:
 			s.startCall(c)
-		case p := <-s.packets:
-			s.handlePacket(p)
+			s.startWaitingCalls()
+		case batch := <-s.packets:
+			for _, p := range batch {
+				s.handlePacket(p)
+			}
 		case <-timer.C:
 		case <-s.done:
 			s.failAll(ErrClosed)
 			return
 		}
 		s.tick()
+		s.conn.Flush()
 		s.m.Outstanding.Set(float64(len(s.tallies)))
 		if next, ok := s.nextDeadline(); ok {
 			timer.Reset(max(next-s.now(), 0))
 		} else {
 			timer.Reset(time.Hour)
+		}
+	}
+}
+
+// maxCallsPerTurn bounds the calls one loop turn starts, so replies and
+// timers are not kept waiting behind a flood of new calls.
+const maxCallsPerTurn = 64
+
+// startWaitingCalls starts the calls already queued, so that their
+// submissions leave in one batch; it never waits for more.
+func (s *Server) startWaitingCalls() {
+	for range maxCallsPerTurn - 1 {
+		select {
+		case c := <-s.calls:
+			s.startCall(c)
+		default:
+			return
 		}
 	}
 }
@@ -352,14 +381,10 @@ func (s *Server) sendSubmit(out submit.Output) {
 	}
 }
 
+// send queues a datagram; the loop flushes the queue at the end of its turn.
 func (s *Server) send(to netip.AddrPort, m wire.Msg, fl wire.Flags) {
-	b, err := wire.Seal(s.cfg.Key, wire.Packet{Sender: s.cfg.ID, Flags: fl, Msg: m})
-	if err != nil {
+	if err := s.conn.Send(to, wire.Packet{Sender: s.cfg.ID, Flags: fl, Msg: m}); err != nil {
 		s.log.Error("frontend: cannot encode datagram", "type", m.Type(), "err", err)
-		return
-	}
-	if _, err := s.conn.WriteToUDPAddrPort(b, to); err != nil {
-		s.log.Warn("frontend: udp send", "to", to, "err", err)
 	}
 }
 

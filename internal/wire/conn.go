@@ -25,6 +25,9 @@ type ConnConfig struct {
 	DropRate float64
 	// Seed seeds the loss injection (0: random).
 	Seed uint64
+	// OnDrop, if set, is told the reason of every refused datagram (on the
+	// reading goroutine), for shells that keep their own drop metrics.
+	OnDrop func(Reason)
 }
 
 // In is one received, authenticated datagram.
@@ -53,12 +56,13 @@ type batcher interface {
 // Conn is a UDP socket speaking this package's datagrams with batched
 // reads and writes. One goroutine may Read while others Send and Flush.
 type Conn struct {
-	uc    *net.UDPConn
-	bc    batcher
-	key   *Key
-	batch int
-	drop  float64
-	rng   *rand.Rand // reader goroutine only
+	uc     *net.UDPConn
+	bc     batcher
+	key    *Key
+	batch  int
+	drop   float64
+	onDrop func(Reason)
+	rng    *rand.Rand // reader goroutine only
 
 	rmsgs []ipv4.Message // reader goroutine only
 	rbufs [][]byte
@@ -74,14 +78,8 @@ type Conn struct {
 
 // Listen opens a Conn on addr ("127.0.0.1:0" for an ephemeral port).
 func Listen(addr string, cfg ConnConfig) (*Conn, error) {
-	if cfg.Key == nil {
-		return nil, errors.New("wire: Listen without a cluster key")
-	}
-	if cfg.DropRate < 0 || cfg.DropRate >= 1 {
-		return nil, fmt.Errorf("wire: drop rate %v outside [0, 1)", cfg.DropRate)
-	}
-	if cfg.Batch <= 0 {
-		cfg.Batch = 64
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	ua, err := net.ResolveUDPAddr("udp", addr)
 	if err != nil {
@@ -94,7 +92,29 @@ func Listen(addr string, cfg ConnConfig) (*Conn, error) {
 	// Loaded RMs receive bursts: a larger socket buffer absorbs them.
 	_ = uc.SetReadBuffer(4 << 20)
 	_ = uc.SetWriteBuffer(4 << 20)
-	c := &Conn{uc: uc, key: cfg.Key, batch: cfg.Batch, drop: cfg.DropRate}
+	return NewConn(uc, cfg)
+}
+
+func (cfg ConnConfig) check() error {
+	if cfg.Key == nil {
+		return errors.New("wire: Conn without a cluster key")
+	}
+	if cfg.DropRate < 0 || cfg.DropRate >= 1 {
+		return fmt.Errorf("wire: drop rate %v outside [0, 1)", cfg.DropRate)
+	}
+	return nil
+}
+
+// NewConn makes a Conn of a UDP socket the caller bound; the Conn owns it
+// from then on.
+func NewConn(uc *net.UDPConn, cfg ConnConfig) (*Conn, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = 64
+	}
+	c := &Conn{uc: uc, key: cfg.Key, batch: cfg.Batch, drop: cfg.DropRate, onDrop: cfg.OnDrop}
 	if uc.LocalAddr().(*net.UDPAddr).IP.To4() != nil {
 		c.bc = ipv4.NewPacketConn(uc)
 	} else {
@@ -143,7 +163,11 @@ func (c *Conn) Read(dst []In) ([]In, error) {
 		}
 		p, err := Open(c.key, c.rbufs[i][:m.N])
 		if err != nil {
-			c.dropped[ReasonOf(err)].Add(1)
+			r := ReasonOf(err)
+			c.dropped[r].Add(1)
+			if c.onDrop != nil {
+				c.onDrop(r)
+			}
 			continue
 		}
 		ua, ok := m.Addr.(*net.UDPAddr)
