@@ -1,8 +1,11 @@
 package omni
 
 import (
+	"bytes"
+	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -35,6 +38,9 @@ type loadResult struct {
 	Errors          int
 	Seconds         float64
 	Server, RawLine string
+	// ServerCPUus is the server process's CPU time per call (user and
+	// system, all threads), measured around the run by the benchmark.
+	ServerCPUus float64
 }
 
 func parseLoad(server, out string) (loadResult, error) {
@@ -111,18 +117,24 @@ func BenchmarkEchoServers(b *testing.B) {
 	}
 	omni := startOmniServerOn(b, bins, serverCPUs)
 	ours := startConcordOn(b, serverCPUs)
-	floor := startFloorServer(b, serverCPUs)
+	floor, floorProc := startFloorServer(b, serverCPUs)
 	var orbArgs []string
 	if *loadShared {
 		orbArgs = oneConnection
 	}
-	servers := []struct{ name, ref string }{{"omniORB", omni.Echo}, {"concord", ours.IOR}, {"go-floor", floor}}
+	servers := []struct {
+		name, ref string
+		pid       int
+	}{{"omniORB", omni.Echo, omni.proc.cmd.Process.Pid}, {"concord", ours.IOR, ours.proc.cmd.Process.Pid},
+		{"go-floor", floor, floorProc.cmd.Process.Pid}}
 	for b.Loop() {
 		results := make([][]loadResult, len(servers))
 		for round := range *loadRounds {
 			for i := range servers {
 				k := (i + round) % len(servers)
+				cpu0 := cpuTime(b, servers[k].pid)
 				r := runLoad(b, bins, clientCPUs, servers[k].name, servers[k].ref, *loadThreads, *loadSeconds, *loadOp, orbArgs...)
+				r.ServerCPUus = float64(cpuTime(b, servers[k].pid)-cpu0) / float64(time.Microsecond) / float64(max(r.Calls, 1))
 				b.Logf("round %d %-8s %s", round+1, r.Server, r.RawLine)
 				assert.Zero(b, r.Errors, "%s: load client saw errors", r.Server)
 				results[k] = append(results[k], r)
@@ -138,7 +150,8 @@ func BenchmarkEchoServers(b *testing.B) {
 			calls := median(column(rs, func(r loadResult) float64 { return r.CallsPerSec }))
 			p50 := median(column(rs, func(r loadResult) float64 { return r.P50us }))
 			p99 := median(column(rs, func(r loadResult) float64 { return r.P99us }))
-			line := fmt.Sprintf("%-8s %8.0f calls/s  p50 %6.1f µs  p99 %6.1f µs", s.name, calls, p50, p99)
+			cpu := median(column(rs, func(r loadResult) float64 { return r.ServerCPUus }))
+			line := fmt.Sprintf("%-8s %8.0f calls/s  p50 %6.1f µs  p99 %6.1f µs  server CPU %5.1f µs/call", s.name, calls, p50, p99, cpu)
 			if k > 0 {
 				ratios := make([]float64, len(rs))
 				for i := range rs {
@@ -152,8 +165,29 @@ func BenchmarkEchoServers(b *testing.B) {
 			b.ReportMetric(calls, s.name+"-calls/s")
 			b.ReportMetric(p50, s.name+"-p50-µs")
 			b.ReportMetric(p99, s.name+"-p99-µs")
+			b.ReportMetric(cpu, s.name+"-server-cpu-µs/call")
 		}
 	}
+}
+
+// userHZ is the unit of utime and stime in /proc/PID/stat (USER_HZ, fixed
+// at 100 by Linux's user ABI).
+const userHZ = 100
+
+// cpuTime is the CPU time process pid has used so far, user and system,
+// all threads.
+func cpuTime(tb testing.TB, pid int) time.Duration {
+	tb.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	require.NoError(tb, err)
+	// The command name may hold spaces; the numbered fields follow its ')'.
+	// utime and stime are fields 14 and 15: 12th and 13th after the name.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	require.Greater(tb, len(f), 13, "/proc/%d/stat: %s", pid, b)
+	utime, err1 := strconv.ParseUint(f[11], 10, 64)
+	stime, err2 := strconv.ParseUint(f[12], 10, 64)
+	require.NoError(tb, errors.Join(err1, err2), "/proc/%d/stat: %s", pid, b)
+	return time.Duration(utime+stime) * time.Second / userHZ
 }
 
 // column picks one field of every round's result.
@@ -183,7 +217,7 @@ func TestLoadClientSmoke(t *testing.T) {
 	bins := buildOmni(t)
 	omni := startOmniServer(t, bins)
 	ours := startConcord(t)
-	floor := startFloorServer(t, anyCPU)
+	floor, _ := startFloorServer(t, anyCPU)
 	for _, c := range []struct {
 		name, ref, op string
 		orbArgs       []string
@@ -229,4 +263,18 @@ func TestParseLoad(t *testing.T) {
 			assert.Equal(t, c.want, got)
 		})
 	}
+}
+
+func TestCPUTimeGrowsWithWork(t *testing.T) {
+	pid := os.Getpid()
+	start := cpuTime(t, pid)
+	deadline := time.Now().Add(10 * time.Second)
+	x := 0
+	for cpuTime(t, pid)-start < 50*time.Millisecond {
+		require.True(t, time.Now().Before(deadline), "50 ms of CPU not seen in /proc/%d/stat within 10 s", pid)
+		for i := range 1_000_000 {
+			x += i
+		}
+	}
+	assert.NotZero(t, x)
 }

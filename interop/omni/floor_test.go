@@ -24,12 +24,12 @@ var floorServe = flag.String("floor-server", "", "serve the benchmark's Go floor
 // hand-built reply, with one goroutine per connection on Go's netpoller.
 // Whatever concord's ORB costs on top of this is our code; the distance
 // from this to omniORB is the Go runtime and the machine. It returns a
-// corbaloc URL.
-func startFloorServer(tb testing.TB, cpus cpuList) string {
+// corbaloc URL and the process.
+func startFloorServer(tb testing.TB, cpus cpuList) (string, *proc) {
 	tb.Helper()
 	file := filepath.Join(tb.TempDir(), "floor.url")
 	p := startProcOn(tb, cpus, os.Args[0], "-test.run=^$", "-floor-server", file)
-	return waitFile(tb, p, file)
+	return waitFile(tb, p, file), p
 }
 
 // serveFloorUntilKilled is the floor server process's main.
