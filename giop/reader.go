@@ -19,9 +19,15 @@ const maxPendingFragmented = 64
 // Reader reads complete GIOP messages from a byte stream, reassembling
 // fragmented ones. It is not safe for concurrent use.
 type Reader struct {
-	r       *bufio.Reader
+	r   *bufio.Reader
+	hdr [HeaderSize]byte
+	reassembler
+}
+
+// reassembler joins fragments to the messages they continue; Reader and
+// Framer share it.
+type reassembler struct {
 	maxSize int
-	hdr     [HeaderSize]byte
 	// partial11 is the GIOP 1.0/1.1 fragmented message in progress (only one
 	// may be in progress at a time in 1.1).
 	partial11 *Message
@@ -34,7 +40,7 @@ func NewReader(r io.Reader, maxSize int) *Reader {
 	if maxSize <= 0 {
 		maxSize = DefaultMaxMessageSize
 	}
-	return &Reader{r: bufio.NewReaderSize(r, 64<<10), maxSize: maxSize}
+	return &Reader{r: bufio.NewReaderSize(r, 64<<10), reassembler: reassembler{maxSize: maxSize}}
 }
 
 // Buffered reports how many bytes are already read from the stream but not
@@ -93,7 +99,7 @@ func fragmentable(t MsgType) bool {
 
 // assemble feeds one frame to the reassembly state and returns a message when
 // one is complete.
-func (rd *Reader) assemble(m *Message) (*Message, error) {
+func (rd *reassembler) assemble(m *Message) (*Message, error) {
 	v := m.Header.Version
 	if m.Header.Type != MsgFragment {
 		if m.Header.MoreFragments() {
@@ -153,7 +159,7 @@ func readID(b []byte, little bool) uint32 {
 	return binary.BigEndian.Uint32(b)
 }
 
-func (rd *Reader) startFragmented(m *Message) error {
+func (rd *reassembler) startFragmented(m *Message) error {
 	v := m.Header.Version
 	if v.Minor == 0 {
 		return protoErrf("more-fragments flag in GIOP 1.0")
@@ -182,7 +188,7 @@ func (rd *Reader) startFragmented(m *Message) error {
 	return nil
 }
 
-func (rd *Reader) appendFragment(p *Message, data []byte) error {
+func (rd *reassembler) appendFragment(p *Message, data []byte) error {
 	if len(p.Body)+len(data) > rd.maxSize {
 		return tooLarge(len(p.Body)+len(data), rd.maxSize)
 	}
