@@ -2,9 +2,12 @@ package orb_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +21,26 @@ import (
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// readerEnv set to "goroutine" runs the suite with a reading goroutine per
+// server connection instead of the poller; TestMain runs it both ways.
+const readerEnv = "CONCORD_ORB_TEST_READER"
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if code != 0 || os.Getenv(readerEnv) != "" || testing.Short() {
+		os.Exit(code)
+	}
+	fmt.Println("== again, with a reading goroutine per connection")
+	cmd := exec.Command(os.Args[0], os.Args[1:]...)
+	cmd.Env = append(os.Environ(), readerEnv+"=goroutine")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Println("goroutine readers:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
 
 // testServer is a real server on a loopback port.
 type testServer struct {
@@ -33,6 +56,9 @@ func startServer(t testing.TB, cfg orb.ServerConfig) *testServer {
 	require.NoError(t, err)
 	if cfg.Logger == nil {
 		cfg.Logger = quiet
+	}
+	if os.Getenv(readerEnv) == "goroutine" {
+		cfg.GoroutinePerConn = true
 	}
 	a := orb.NewAdapter()
 	s := &testServer{srv: orb.NewServer(a, cfg), adapter: a, ln: ln,

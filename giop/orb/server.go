@@ -20,6 +20,11 @@ type ServerConfig struct {
 	IdleTimeout time.Duration
 	// Logger receives one line per protocol error (default slog.Default()).
 	Logger *slog.Logger
+	// GoroutinePerConn reads every connection on a goroutine of its own.
+	// By default (Linux) one poller goroutine reads all TCP connections,
+	// which costs less CPU per request; other connections always get a
+	// goroutine.
+	GoroutinePerConn bool
 }
 
 // Server serves an Adapter's objects over IIOP.
@@ -33,6 +38,10 @@ type Server struct {
 	conns     map[*serverConn]struct{}
 	shutdown  bool
 	connWG    sync.WaitGroup
+	// poller reads the TCP connections (Linux); nil until the first one,
+	// and after shutdown once the last connection is gone.
+	poller   *poller
+	noPoller bool // every connection gets a reading goroutine
 }
 
 // NewServer returns a server for adapter.
@@ -47,7 +56,7 @@ func NewServer(adapter *Adapter, cfg ServerConfig) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Server{adapter: adapter, cfg: cfg, log: log,
+	return &Server{adapter: adapter, cfg: cfg, log: log, noPoller: cfg.GoroutinePerConn,
 		listeners: map[net.Listener]struct{}{}, conns: map[*serverConn]struct{}{}}
 }
 
@@ -94,25 +103,64 @@ func (s *Server) Serve(ln net.Listener) error {
 		if tc, ok := nc.(*net.TCPConn); ok {
 			_ = tc.SetNoDelay(true)
 		}
-		c := newServerConn(s, nc)
-		s.mu.Lock()
-		if s.shutdown {
-			s.mu.Unlock()
-			nc.Close()
-			return ErrServerClosed
+		if err := s.start(nc); err != nil {
+			return err
 		}
-		s.conns[c] = struct{}{}
-		s.connWG.Add(1)
-		s.mu.Unlock()
-		go c.serve()
 	}
+}
+
+// start serves a new connection: on the poller if it can take it, else
+// with a reading goroutine of its own.
+func (s *Server) start(nc net.Conn) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shutdown {
+		nc.Close()
+		return ErrServerClosed
+	}
+	if s.poller == nil && !s.noPoller {
+		p, err := newPoller()
+		if err != nil {
+			s.noPoller = true
+			s.log.Debug("orb: no poller, a goroutine per connection", "err", err)
+		}
+		s.poller = p
+	}
+	if s.poller != nil {
+		if c := s.poller.adopt(s, nc); c != nil {
+			s.conns[c] = struct{}{}
+			s.connWG.Add(1)
+			c.startIdleTimer()
+			if err := s.poller.watch(c); err != nil {
+				s.log.Warn("orb: cannot poll a connection, closing it", "peer", c.peer, "err", err)
+				go c.finish()
+			}
+			return nil
+		}
+	}
+	c := newServerConn(s, nc.RemoteAddr().String(), &netTransport{nc: nc})
+	s.conns[c] = struct{}{}
+	s.connWG.Add(1)
+	c.startIdleTimer()
+	go c.serve(nc)
+	return nil
 }
 
 func (s *Server) removeConn(c *serverConn) {
 	s.mu.Lock()
 	delete(s.conns, c)
+	s.stopPollerIfDoneLocked()
 	s.mu.Unlock()
 	s.connWG.Done()
+}
+
+// stopPollerIfDoneLocked stops the poller once the server is shut down and
+// has no connection left for it.
+func (s *Server) stopPollerIfDoneLocked() {
+	if s.shutdown && len(s.conns) == 0 && s.poller != nil {
+		s.poller.close()
+		s.poller = nil
+	}
 }
 
 // Shutdown stops accepting connections, lets every outstanding request be
@@ -130,9 +178,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for c := range s.conns {
 		conns = append(conns, c)
 	}
+	s.stopPollerIfDoneLocked()
 	s.mu.Unlock()
 	for _, c := range conns {
-		c.beginDrain()
+		go c.beginDrain() // it may wait for a write that a slow client holds up
 	}
 	done := make(chan struct{})
 	go func() { s.connWG.Wait(); close(done) }()
@@ -153,8 +202,9 @@ func (s *Server) Close() error {
 		ln.Close()
 	}
 	for c := range s.conns {
-		c.nc.Close()
+		c.io.abort()
 	}
+	s.stopPollerIfDoneLocked()
 	s.mu.Unlock()
 	return nil
 }

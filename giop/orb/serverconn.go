@@ -39,12 +39,13 @@ func putEncoder(e *cdr.Encoder) {
 	}
 }
 
-// serverConn is one client connection. A reader goroutine decodes messages
-// and starts a goroutine per request; replies are queued to a writer
-// goroutine that batches them into as few writes as the load allows.
+// serverConn is one client connection. Its reader (the server's poller, or
+// a goroutine of its own) decodes messages, runs inline requests itself and
+// starts a goroutine for each other request. Replies go out in as few writes
+// as the load allows.
 type serverConn struct {
 	srv  *Server
-	nc   net.Conn
+	io   transport
 	peer string
 
 	ctx    context.Context // cancelled when the connection breaks
@@ -59,10 +60,6 @@ type serverConn struct {
 	flushing bool
 	wclosed  bool // no more output: closed, or a write failed
 	wdone    bool // the write side is shut
-	// wdeadline is the write deadline set last; only the flushing
-	// goroutine touches it. It is pushed forward at most every
-	// writeTimeout/2 instead of on every write.
-	wdeadline time.Time
 
 	mu        sync.Mutex
 	inflight  map[uint32]*call // two-way requests by id, for CancelRequest
@@ -86,9 +83,9 @@ type call struct {
 	cancelled bool
 }
 
-func newServerConn(s *Server, nc net.Conn) *serverConn {
+func newServerConn(s *Server, peer string, io transport) *serverConn {
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &serverConn{srv: s, nc: nc, peer: nc.RemoteAddr().String(), ctx: ctx, cancel: cancel,
+	c := &serverConn{srv: s, io: io, peer: peer, ctx: ctx, cancel: cancel,
 		inflight: map[uint32]*call{}}
 	c.version.Store(versionKey(giop.V1_0))
 	c.touch()
@@ -100,32 +97,41 @@ func versionOf(k uint32) giop.Version  { return giop.Version{Major: uint8(k >> 8
 
 func (c *serverConn) touch() { c.lastActivity.Store(time.Now().UnixNano()) }
 
-func (c *serverConn) serve() {
+func (c *serverConn) startIdleTimer() {
 	if d := c.srv.cfg.IdleTimeout; d > 0 {
 		c.idleTimer = time.AfterFunc(d, c.checkIdle)
 	}
-	c.readLoop()
+}
+
+// serve is the reading goroutine of a connection the poller did not adopt.
+func (c *serverConn) serve(nc net.Conn) {
+	c.readLoop(nc)
+	c.finish()
+}
+
+// finish ends a connection whose reading has ended: once its requests have
+// answered, the output is shut and the socket closed.
+func (c *serverConn) finish() {
 	if c.idleTimer != nil {
 		c.idleTimer.Stop()
 	}
 	c.reqWG.Wait()
 	c.closeOut()
 	c.cancel()
-	c.nc.Close()
+	c.io.close()
 	c.srv.removeConn(c)
 }
 
-func (c *serverConn) readLoop() {
-	rd := giop.NewReader(c.nc, c.srv.cfg.MaxMessageSize)
+func (c *serverConn) readLoop(nc net.Conn) {
+	rd := giop.NewReader(nc, c.srv.cfg.MaxMessageSize)
 	for {
 		m, err := rd.ReadMessage()
 		if err != nil {
 			c.readFailed(err)
+			c.flushQueued()
 			return
 		}
-		c.touch()
-		c.version.Store(versionKey(m.Header.Version))
-		if !c.handle(m) {
+		if !c.deliver(m) {
 			c.flushQueued()
 			return
 		}
@@ -137,8 +143,16 @@ func (c *serverConn) readLoop() {
 	}
 }
 
+// deliver handles one message from the reader; false ends the connection.
+func (c *serverConn) deliver(m *giop.Message) bool {
+	c.touch()
+	c.version.Store(versionKey(m.Header.Version))
+	return c.handle(m)
+}
+
 // readFailed ends the connection after a read error: a protocol violation
-// gets a MessageError first; a closed or broken stream just ends.
+// gets a MessageError first (queued: the reader flushes it); a closed or
+// broken stream just ends.
 func (c *serverConn) readFailed(err error) {
 	var pe *giop.ProtocolError
 	if errors.As(err, &pe) {
@@ -158,7 +172,7 @@ func (c *serverConn) readFailed(err error) {
 
 func (c *serverConn) sendMessageError(v giop.Version) {
 	e := getEncoder(false)
-	c.send(outMsg{b: giop.EncodeMessageError(e, v), enc: e})
+	c.queue(outMsg{b: giop.EncodeMessageError(e, v), enc: e})
 }
 
 // handle processes one message; false ends the connection.
@@ -192,7 +206,7 @@ func (c *serverConn) handleRequest(m *giop.Message) bool {
 		var he *giop.HeaderError
 		if errors.As(err, &he) && he.HaveID && req.ResponseExpected() {
 			c.srv.log.Warn("giop: undecodable request header", "peer", c.peer, "id", he.RequestID, "err", err)
-			c.replyException(m.Header, he.RequestID, AsSystemException(err, CompletedNo))
+			c.queue(c.encodeError(m.Header, he.RequestID, cdr.CodeSets{}, AsSystemException(err, CompletedNo)))
 			return true
 		}
 		c.srv.log.Warn("giop: undecodable request, sending MessageError", "peer", c.peer, "err", err)
@@ -208,7 +222,7 @@ func (c *serverConn) handleRequest(m *giop.Message) bool {
 	}
 	key, err := req.Target.Key()
 	if err != nil {
-		c.replyException(m.Header, req.RequestID, NewSystemException(OBJECT_NOT_EXIST, 0, CompletedNo, err.Error()))
+		c.queue(c.encodeError(m.Header, req.RequestID, cdr.CodeSets{}, NewSystemException(OBJECT_NOT_EXIST, 0, CompletedNo, err.Error())))
 		return true
 	}
 	target, fwd := c.srv.adapter.lookup(key)
@@ -249,7 +263,7 @@ func (c *serverConn) executeInline(h giop.Header, req *giop.Request, key []byte,
 	case err == nil:
 		c.queue(m)
 	default:
-		c.replyError(h, req.RequestID, in.CodeSets(), err)
+		c.queue(c.encodeError(h, req.RequestID, in.CodeSets(), err))
 	}
 	c.requestDone()
 }
@@ -302,7 +316,8 @@ func (c *serverConn) requestDone() {
 	c.mu.Unlock()
 	c.touch()
 	if drainNow {
-		c.sendCloseConnection()
+		// Not on the reader: sending may wait for the peer.
+		go c.sendCloseConnection()
 	}
 }
 
@@ -325,7 +340,7 @@ func (c *serverConn) execute(ctx context.Context, h giop.Header, req *giop.Reque
 	case err == nil:
 		c.send(m)
 	default:
-		c.replyError(h, req.RequestID, in.CodeSets(), err)
+		c.send(c.encodeError(h, req.RequestID, in.CodeSets(), err))
 	}
 }
 
@@ -382,9 +397,9 @@ func quoteKey(key []byte) string {
 	return "\"" + string(key) + "\""
 }
 
-// replyError encodes err as a user exception, system exception or
+// encodeError encodes err as a user exception, system exception or
 // location forward reply.
-func (c *serverConn) replyError(h giop.Header, id uint32, cs cdr.CodeSets, err error) {
+func (c *serverConn) encodeError(h giop.Header, id uint32, cs cdr.CodeSets, err error) outMsg {
 	var fwd *ForwardRequest
 	var raw *RawReply
 	var ue UserException
@@ -422,11 +437,7 @@ func (c *serverConn) replyError(h giop.Header, id uint32, cs cdr.CodeSets, err e
 		se := AsSystemException(e.Err(), CompletedMaybe)
 		b = giop.EncodeReply(e, h.Version, &giop.Reply{RequestID: id, Status: giop.SystemException}, se.Marshal)
 	}
-	c.send(outMsg{b: b, enc: e})
-}
-
-func (c *serverConn) replyException(h giop.Header, id uint32, se *SystemException) {
-	c.replyError(h, id, cdr.CodeSets{}, se)
+	return outMsg{b: b, enc: e}
 }
 
 func (c *serverConn) handleLocate(m *giop.Message) bool {
@@ -449,14 +460,15 @@ func (c *serverConn) handleLocate(m *giop.Message) bool {
 		}
 	}
 	e := getEncoder(m.Header.LittleEndian())
-	c.send(outMsg{b: giop.EncodeLocateReply(e, m.Header.Version, reply, body), enc: e})
+	c.queue(outMsg{b: giop.EncodeLocateReply(e, m.Header.Version, reply, body), enc: e})
 	return true
 }
 
-// maxQueued bounds the inline replies held back for one write.
+// maxQueued bounds the replies the reader holds back for one write.
 const maxQueued = 64 << 10
 
-// queue holds a message back for the next flush (flushQueued, or any send).
+// queue holds a message of the reader's back for its next flush (or any
+// send before it).
 func (c *serverConn) queue(m outMsg) {
 	c.wmu.Lock()
 	if !c.wclosed {
@@ -470,8 +482,10 @@ func (c *serverConn) queue(m outMsg) {
 	}
 }
 
-// flushQueued writes the queued messages, unless a write in progress
-// will take them.
+// flushQueued writes the queued messages, unless a write in progress will
+// take them. Only the reader calls it; if the reader may not wait (the
+// poller), a write the socket does not take at once is finished by another
+// goroutine and the connection is not read meanwhile.
 func (c *serverConn) flushQueued() {
 	c.wmu.Lock()
 	if c.flushing || len(c.wbuf) == 0 {
@@ -479,11 +493,12 @@ func (c *serverConn) flushQueued() {
 		return
 	}
 	c.flushing = true
-	c.flushLocked(true)
+	c.flushLocked(c.io.readerWaits())
 }
 
 // send writes a message, after any queued ones, or queues it behind the
-// write in progress; after the output is closed it is dropped.
+// write in progress; after the output is closed it is dropped. It may wait
+// for the peer, so the reader never calls it.
 func (c *serverConn) send(m outMsg) {
 	c.wmu.Lock()
 	if c.wclosed {
@@ -502,52 +517,74 @@ func (c *serverConn) send(m outMsg) {
 		c.flushLocked(true)
 		return
 	}
+	// Nothing is waiting: write straight from the encoder, without a copy.
 	c.flushing = true
 	c.wmu.Unlock()
-	ok := c.write(m.b)
+	err := c.io.write(m.b)
 	release(m)
 	c.wmu.Lock()
-	c.flushLocked(ok)
+	if err != nil {
+		c.writeFailedLocked()
+	}
+	c.flushLocked(true)
 }
 
-// flushLocked writes wbuf until it stays empty, as the flushing goroutine;
-// ok false: the last write failed. Called with wmu held; returns without.
-func (c *serverConn) flushLocked(ok bool) {
-	for ok && len(c.wbuf) > 0 {
+// flushLocked writes wbuf until it stays empty, as the flushing goroutine
+// (flushing set, wmu held; returns without it). If it may not wait and the
+// socket is full, it hands the rest to a new goroutine.
+func (c *serverConn) flushLocked(mayWait bool) {
+	for !c.wclosed && len(c.wbuf) > 0 {
 		buf := c.wbuf
 		c.wbuf = c.spare[:0]
 		c.wmu.Unlock()
-		ok = c.write(buf)
+		n, err := c.io.writeNow(buf)
+		if err == nil && n < len(buf) {
+			if !mayWait {
+				c.io.pauseReading()
+				go c.finishFlush(buf, n)
+				return
+			}
+			err = c.io.write(buf[n:])
+		}
 		c.wmu.Lock()
 		c.spare = buf[:0]
+		if err != nil {
+			c.writeFailedLocked()
+		}
 	}
-	if !ok {
-		c.wclosed = true
+	if c.wclosed {
 		c.wbuf = nil
 	}
 	c.flushing = false
 	c.wmu.Unlock()
 }
 
+// finishFlush completes a flush the reader could not wait for, then lets
+// the reader read again.
+func (c *serverConn) finishFlush(buf []byte, written int) {
+	err := c.io.write(buf[written:])
+	c.wmu.Lock()
+	c.spare = buf[:0]
+	if err != nil {
+		c.writeFailedLocked()
+	}
+	c.flushLocked(true)
+	c.io.resumeReading()
+}
+
+// writeFailedLocked gives up on a connection whose write failed (or whose
+// client stopped reading for writeTimeout): the reader sees it broken too.
+func (c *serverConn) writeFailedLocked() {
+	c.wclosed = true
+	c.wbuf = nil
+	c.cancel()
+	c.io.abort()
+}
+
 func release(m outMsg) {
 	if m.enc != nil {
 		putEncoder(m.enc)
 	}
-}
-
-// write writes b to the socket; a failure (or a client that stopped reading
-// for writeTimeout) breaks the connection, which also stops the reader.
-func (c *serverConn) write(b []byte) bool {
-	if now := time.Now(); c.wdeadline.Sub(now) < writeTimeout/2 {
-		c.wdeadline = now.Add(writeTimeout)
-		_ = c.nc.SetWriteDeadline(c.wdeadline)
-	}
-	if _, err := c.nc.Write(b); err != nil {
-		c.cancel()
-		c.nc.Close()
-		return false
-	}
-	return true
 }
 
 // closeOut ends the output: once any write in progress is done, the write
@@ -567,9 +604,7 @@ func (c *serverConn) closeOut() {
 	c.wdone = true
 	c.wmu.Unlock()
 	if shut {
-		if tc, ok := c.nc.(interface{ CloseWrite() error }); ok {
-			_ = tc.CloseWrite()
-		}
+		c.io.closeWrite()
 	}
 }
 
@@ -595,7 +630,7 @@ func (c *serverConn) sendCloseConnection() {
 	c.send(outMsg{b: giop.EncodeCloseConnection(e, versionOf(c.version.Load())), enc: e})
 	c.closeOut()
 	// A client that does not close in turn is cut off shortly after.
-	_ = c.nc.SetReadDeadline(time.Now().Add(2 * time.Second))
+	c.io.abortAfter(2 * time.Second)
 }
 
 // checkIdle closes an idle connection politely; it re-arms itself otherwise.
