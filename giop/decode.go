@@ -53,15 +53,29 @@ func skipBodyAlignment(d *cdr.Decoder, l layout) {
 
 // ParseRequest decodes a Request header and returns a decoder at its arguments.
 func ParseRequest(m *Message, cs cdr.CodeSets) (*Request, *cdr.Decoder, error) {
+	r, d := new(Request), new(cdr.Decoder)
+	if err := ParseRequestInto(m, cs, r, d); err != nil {
+		return r, nil, err
+	}
+	return r, d, nil
+}
+
+// ParseRequestInto is ParseRequest into storage of the caller's, which a
+// server reading many requests in turn can reuse. On error, r holds what
+// decoded (the request id, if HeaderError.HaveID says so).
+func ParseRequestInto(m *Message, cs cdr.CodeSets, r *Request, d *cdr.Decoder) error {
 	m.check(MsgRequest)
-	d := m.Decoder(cs)
+	d.Reset(m.Body, m.Header.LittleEndian(), HeaderSize)
+	d.SetGIOPMinor(m.Header.Version.Minor)
+	d.SetCodeSets(cs)
 	l := layoutFor(m.Header.Version)
-	r, err := l.readRequest(d)
+	var err error
+	*r, err = l.readRequest(d)
 	if err != nil {
-		return &r, nil, headerError(m, d, r.RequestID, err)
+		return headerError(m, d, r.RequestID, err)
 	}
 	skipBodyAlignment(d, l)
-	return &r, d, nil
+	return nil
 }
 
 // ParseReply decodes a Reply header and returns a decoder at its body.

@@ -64,7 +64,7 @@ func EncodeRequest(e *cdr.Encoder, v Version, r *Request, args func(*cdr.Encoder
 func EncodeReply(e *cdr.Encoder, v Version, r *Reply, body func(*cdr.Encoder)) []byte {
 	l := layoutFor(v)
 	beginMessage(e, v, MsgReply)
-	l.writeReply(e, r)
+	l.writeReply(e, *r)
 	writeBody(e, l, body)
 	return finishMessage(e)
 }
@@ -126,7 +126,7 @@ func EncodeFragment(e *cdr.Encoder, v Version, requestID uint32, more bool, data
 func BeginReply(e *cdr.Encoder, v Version, r *Reply) ReplyMark {
 	l := layoutFor(v)
 	beginMessage(e, v, MsgReply)
-	l.writeReply(e, r)
+	l.writeReply(e, *r)
 	m := ReplyMark{mark: e.Len()}
 	if l.alignBody() {
 		e.Align(8)

@@ -8,6 +8,9 @@ type Framer struct {
 	nhdr int      // bytes of hdr received
 	cur  *Message // frame whose body is being received, if any
 	fill int      // bytes of cur.Body received
+	// spare is the Message handed to deliver for frames that are not kept
+	// for reassembly: one allocation less per message.
+	spare Message
 	reassembler
 }
 
@@ -19,10 +22,11 @@ func NewFramer(maxSize int) *Framer {
 	return &Framer{reassembler: reassembler{maxSize: maxSize}}
 }
 
-// Feed consumes p, handing each complete message to deliver in order.
-// It stops when deliver returns false (the caller is ending the stream) and
-// reports whether it did not stop. A *ProtocolError means the stream is
-// unusable, as from Reader.ReadMessage.
+// Feed consumes p, handing each complete message to deliver in order;
+// deliver may keep the message's Body but not the *Message itself, which is
+// reused. Feed stops when deliver returns false (the caller is ending the
+// stream) and reports whether it did not stop. A *ProtocolError means the
+// stream is unusable, as from Reader.ReadMessage.
 func (f *Framer) Feed(p []byte, deliver func(*Message) bool) (bool, error) {
 	for {
 		if f.cur == nil {
@@ -43,7 +47,11 @@ func (f *Framer) Feed(p []byte, deliver func(*Message) bool) (bool, error) {
 			if int64(h.Size) > int64(f.maxSize) {
 				return false, tooLarge(int(h.Size), f.maxSize)
 			}
-			f.cur, f.fill = &Message{Header: h, Body: make([]byte, h.Size)}, 0
+			f.cur, f.fill = &f.spare, 0
+			if h.MoreFragments() && h.Type != MsgFragment {
+				f.cur = new(Message) // the start of a fragmented message is kept
+			}
+			*f.cur = Message{Header: h, Body: make([]byte, h.Size)}
 		}
 		n := copy(f.cur.Body[f.fill:], p)
 		f.fill += n

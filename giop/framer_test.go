@@ -34,7 +34,7 @@ func readAll(stream []byte, maxSize int) ([]*Message, error) {
 func frameAll(stream []byte, maxSize, chunk int) ([]*Message, error) {
 	f := NewFramer(maxSize)
 	var out []*Message
-	deliver := func(m *Message) bool { out = append(out, m); return true }
+	deliver := func(m *Message) bool { kept := *m; out = append(out, &kept); return true } // the *Message is reused
 	for len(stream) > 0 {
 		n := min(chunk, len(stream))
 		if _, err := f.Feed(stream[:n], deliver); err != nil {

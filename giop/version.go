@@ -8,7 +8,7 @@ import "concord/giop/cdr"
 type layout interface {
 	writeRequest(e *cdr.Encoder, r *Request)
 	readRequest(d *cdr.Decoder) (Request, error)
-	writeReply(e *cdr.Encoder, r *Reply)
+	writeReply(e *cdr.Encoder, r Reply)
 	readReply(d *cdr.Decoder) Reply
 	writeLocateRequest(e *cdr.Encoder, r *LocateRequest)
 	readLocateRequest(d *cdr.Decoder) (LocateRequest, error)
@@ -55,7 +55,7 @@ func (l layout10) readRequest(d *cdr.Decoder) (Request, error) {
 	return r, d.Err()
 }
 
-func (layout10) writeReply(e *cdr.Encoder, r *Reply) {
+func (layout10) writeReply(e *cdr.Encoder, r Reply) {
 	writeServiceContexts(e, r.ServiceContexts)
 	e.WriteULong(r.RequestID)
 	e.WriteULong(uint32(r.Status))
@@ -109,7 +109,7 @@ func (layout12) readRequest(d *cdr.Decoder) (Request, error) {
 	return r, d.Err()
 }
 
-func (layout12) writeReply(e *cdr.Encoder, r *Reply) {
+func (layout12) writeReply(e *cdr.Encoder, r Reply) {
 	e.WriteULong(r.RequestID)
 	e.WriteULong(uint32(r.Status))
 	writeServiceContexts(e, r.ServiceContexts)

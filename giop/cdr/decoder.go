@@ -31,6 +31,12 @@ func NewDecoderAt(b []byte, littleEndian bool, offset int) *Decoder {
 	return &Decoder{buf: b, little: littleEndian, start: offset, minor: 2}
 }
 
+// Reset makes d decode b afresh, as NewDecoderAt(b, littleEndian, offset)
+// would, so a caller can reuse one Decoder.
+func (d *Decoder) Reset(b []byte, littleEndian bool, offset int) {
+	*d = Decoder{buf: b, little: littleEndian, start: offset, minor: 2}
+}
+
 // SetCodeSets sets the transmission code sets negotiated for the connection.
 func (d *Decoder) SetCodeSets(cs CodeSets) { d.cs = cs }
 

@@ -70,6 +70,8 @@ func (a *Adapter) Register(key []byte, s Servant) { a.register(key, served{Serva
 // thread-per-connection model runs upcalls, so a call costs no goroutine
 // hand-off and the replies to pipelined requests leave in one write. A
 // blocking operation would hold up every later request on its connection.
+// The ctx an inline operation gets (and its RequestInfo) is reused for the
+// next request: it must not be kept after the operation returns.
 func (a *Adapter) RegisterInline(key []byte, s Servant) {
 	a.register(key, served{Servant: s, inline: true})
 }

@@ -16,7 +16,8 @@ type ServerConfig struct {
 	// MaxMessageSize bounds a request, fragments included (default 64 MiB).
 	MaxMessageSize int
 	// IdleTimeout closes (with CloseConnection) a connection with no
-	// outstanding request for this long (default 5 minutes; <0 disables).
+	// outstanding request and no traffic for this long, give or take a
+	// quarter (default 5 minutes; <0 disables).
 	IdleTimeout time.Duration
 	// Logger receives one line per protocol error (default slog.Default()).
 	Logger *slog.Logger

@@ -260,6 +260,18 @@ func TestServerClosesIdleConnectionWithCloseConnection(t *testing.T) {
 	r.expectClosed()
 }
 
+func TestServerKeepsAConnectionWithTrafficOpen(t *testing.T) {
+	s := startServer(t, orb.ServerConfig{IdleTimeout: 80 * time.Millisecond})
+	s.adapter.Register([]byte("obj"), &testServant{ids: []string{"IDL:T:1.0"}})
+	r := dialRaw(t, s)
+	for i := 1; i <= 12; i++ { // 12 x 20 ms: three idle timeouts, never idle for one
+		r.request(giop.V1_2, uint32(i), true, "obj", "echo", func(e *cdr.Encoder) { e.WriteString("x") })
+		m := r.read()
+		require.Equal(t, giop.MsgReply, m.Header.Type, "call %d", i)
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func TestServerIdleTimeoutWaitsForOutstandingRequests(t *testing.T) {
 	s := startServer(t, orb.ServerConfig{IdleTimeout: 30 * time.Millisecond})
 	s.adapter.Register([]byte("obj"), &testServant{ids: []string{"IDL:T:1.0"}})

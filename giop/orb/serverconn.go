@@ -73,9 +73,20 @@ type serverConn struct {
 	codeSets    cdr.CodeSets
 	codeSetsSet bool
 
-	version      atomic.Uint32 // last GIOP version seen, for CloseConnection
-	lastActivity atomic.Int64  // unix nanos of the last message or reply
-	idleTimer    *time.Timer
+	// Scratch storage of the reader's, reused from request to request: an
+	// inline request is done with it before the next is read, and a
+	// request run on a goroutine gets copies.
+	inReq giop.Request
+	inDec cdr.Decoder
+	inCtx requestCtx
+
+	version atomic.Uint32 // last GIOP version seen, for CloseConnection
+	// activity counts messages and replies; the idle timer compares it
+	// between its rounds (cheaper than reading the clock per message).
+	activity    atomic.Uint64
+	idleSeen    uint64 // activity at the last idle check; timer only
+	quietChecks int    // idle checks in a row that saw no activity
+	idleTimer   *time.Timer
 }
 
 type call struct {
@@ -88,18 +99,17 @@ func newServerConn(s *Server, peer string, io transport) *serverConn {
 	c := &serverConn{srv: s, io: io, peer: peer, ctx: ctx, cancel: cancel,
 		inflight: map[uint32]*call{}}
 	c.version.Store(versionKey(giop.V1_0))
-	c.touch()
 	return c
 }
 
 func versionKey(v giop.Version) uint32 { return uint32(v.Major)<<8 | uint32(v.Minor) }
 func versionOf(k uint32) giop.Version  { return giop.Version{Major: uint8(k >> 8), Minor: uint8(k)} }
 
-func (c *serverConn) touch() { c.lastActivity.Store(time.Now().UnixNano()) }
+func (c *serverConn) touch() { c.activity.Add(1) }
 
 func (c *serverConn) startIdleTimer() {
 	if d := c.srv.cfg.IdleTimeout; d > 0 {
-		c.idleTimer = time.AfterFunc(d, c.checkIdle)
+		c.idleTimer = time.AfterFunc(d/idleChecks, c.checkIdle)
 	}
 }
 
@@ -200,9 +210,8 @@ func (c *serverConn) handle(m *giop.Message) bool {
 }
 
 func (c *serverConn) handleRequest(m *giop.Message) bool {
-	cs := c.codeSets
-	req, in, err := giop.ParseRequest(m, cs)
-	if err != nil {
+	req, in := &c.inReq, &c.inDec
+	if err := giop.ParseRequestInto(m, c.codeSets, req, in); err != nil {
 		var he *giop.HeaderError
 		if errors.As(err, &he) && he.HaveID && req.ResponseExpected() {
 			c.srv.log.Warn("giop: undecodable request header", "peer", c.peer, "id", he.RequestID, "err", err)
@@ -236,7 +245,8 @@ func (c *serverConn) handleRequest(m *giop.Message) bool {
 	if !ok {
 		return true // draining: the CloseConnection tells the client to reissue
 	}
-	go c.execute(ctx, m.Header, req, key, target.Servant, fwd, in)
+	ownReq, ownDec := *req, *in
+	go c.execute(ctx, m.Header, &ownReq, key, target.Servant, fwd, &ownDec)
 	return true
 }
 
@@ -256,7 +266,8 @@ func (c *serverConn) beginInline() bool {
 // goroutine. Nothing can cancel it meanwhile (the reader is busy), so it
 // needs no cancel function; its reply is queued for the reader's next flush.
 func (c *serverConn) executeInline(h giop.Header, req *giop.Request, key []byte, s Servant, in *cdr.Decoder) {
-	m, err := c.runRequest(c.ctx, h, req, key, s, nil, in)
+	c.inCtx = c.requestContext(c.ctx, h, req, key)
+	m, err := c.runRequest(&c.inCtx, h, req, key, s, nil, in)
 	switch {
 	case !req.ResponseExpected():
 		release(m)
@@ -332,7 +343,8 @@ func (c *serverConn) cancelRequest(id uint32) {
 
 func (c *serverConn) execute(ctx context.Context, h giop.Header, req *giop.Request, key []byte, s Servant, fwd *ior.IOR, in *cdr.Decoder) {
 	defer c.reqWG.Done()
-	m, err := c.runRequest(ctx, h, req, key, s, fwd, in)
+	rc := c.requestContext(ctx, h, req, key)
+	m, err := c.runRequest(&rc, h, req, key, s, fwd, in)
 	defer c.requestDone()
 	switch {
 	case !c.takeCall(req):
@@ -344,11 +356,16 @@ func (c *serverConn) execute(ctx context.Context, h giop.Header, req *giop.Reque
 	}
 }
 
-// runRequest runs a request and encodes its normal reply; a failure comes
-// back as the error instead (to be answered with replyError).
-func (c *serverConn) runRequest(ctx context.Context, h giop.Header, req *giop.Request, key []byte, s Servant, fwd *ior.IOR, in *cdr.Decoder) (outMsg, error) {
-	rc := &requestCtx{Context: ctx, info: RequestInfo{RequestID: req.RequestID, Operation: req.Operation, ObjectKey: key,
+// requestContext is the context a servant gets: ctx with the request's
+// RequestInfo.
+func (c *serverConn) requestContext(ctx context.Context, h giop.Header, req *giop.Request, key []byte) requestCtx {
+	return requestCtx{Context: ctx, info: RequestInfo{RequestID: req.RequestID, Operation: req.Operation, ObjectKey: key,
 		Version: h.Version, ResponseExpected: req.ResponseExpected(), ServiceContexts: req.ServiceContexts, Peer: c.peer}}
+}
+
+// runRequest runs a request and encodes its normal reply; a failure comes
+// back as the error instead (to be answered with encodeError).
+func (c *serverConn) runRequest(rc *requestCtx, h giop.Header, req *giop.Request, key []byte, s Servant, fwd *ior.IOR, in *cdr.Decoder) (outMsg, error) {
 	e := getEncoder(h.LittleEndian())
 	mark := giop.BeginReply(e, h.Version, &giop.Reply{RequestID: req.RequestID, Status: giop.NoException})
 	e.SetCodeSets(in.CodeSets())
@@ -633,10 +650,13 @@ func (c *serverConn) sendCloseConnection() {
 	c.io.abortAfter(2 * time.Second)
 }
 
+// idleChecks is how many checks a row must find a connection quiet before
+// it counts as idle: it is closed after IdleTimeout to 1.25 times that.
+const idleChecks = 4
+
 // checkIdle closes an idle connection politely; it re-arms itself otherwise.
 func (c *serverConn) checkIdle() {
 	d := c.srv.cfg.IdleTimeout
-	idleFor := time.Since(time.Unix(0, c.lastActivity.Load()))
 	c.mu.Lock()
 	closing := c.draining || c.outClosed
 	busy := c.active > 0
@@ -644,10 +664,15 @@ func (c *serverConn) checkIdle() {
 	if closing {
 		return
 	}
-	if busy || idleFor < d {
-		c.idleTimer.Reset(max(d-idleFor, d/10))
+	if seen := c.activity.Load(); busy || seen != c.idleSeen {
+		c.idleSeen, c.quietChecks = seen, 0
+	} else {
+		c.quietChecks++
+	}
+	if c.quietChecks < idleChecks {
+		c.idleTimer.Reset(d / idleChecks)
 		return
 	}
-	c.srv.log.Debug("giop: closing idle connection", "peer", c.peer, "idle", idleFor)
+	c.srv.log.Debug("giop: closing idle connection", "peer", c.peer, "idle", d)
 	c.sendCloseConnection()
 }
