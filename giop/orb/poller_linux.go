@@ -11,8 +11,8 @@ import (
 	"concord/giop"
 )
 
-// poller reads all of a server's TCP connections on one goroutine, from an
-// epoll set of its own. Compared with a goroutine per connection it saves,
+// poller reads its share of a server's TCP connections on one goroutine,
+// from an epoll set of its own. Compared with a goroutine per connection it saves,
 // per request, the read that finds the socket empty, a goroutine park and
 // wake-up, and the runtime's netpoll round: the set is level-triggered, so
 // one read per ready socket is enough. The goroutine parks in Go's netpoller

@@ -107,8 +107,8 @@ func TestServerCloseEndsAStalledConnection(t *testing.T) {
 	require.False(t, errors.As(err, &ne) && ne.Timeout(), "the connection was never closed")
 }
 
-// TestServerReaders: by default a Linux server reads all its TCP
-// connections on one poller goroutine; GoroutinePerConn gives each its own.
+// TestServerReaders: by default a Linux server reads its TCP connections
+// on a few poller goroutines (one per P); GoroutinePerConn gives each its own.
 func TestServerReaders(t *testing.T) {
 	perConn := os.Getenv(readerEnv) == "goroutine"
 	if runtime.GOOS != "linux" && !perConn {
@@ -116,20 +116,21 @@ func TestServerReaders(t *testing.T) {
 	}
 	s := startServer(t, orb.ServerConfig{})
 	s.adapter.Register([]byte("obj"), &testServant{ids: []string{"IDL:T:1.0"}})
-	warm := dialRaw(t, s) // the poller starts with the first connection
+	warm := dialRaw(t, s) // the pollers start with the first connection
 	warm.request(giop.V1_2, 1, true, "obj", "echo", func(e *cdr.Encoder) { e.WriteString("x") })
 	warm.reply()
 	before := runtime.NumGoroutine()
-	const conns = 50
+	const conns = 100
 	for i := 0; i < conns; i++ {
 		r := dialRaw(t, s)
 		r.request(giop.V1_2, 1, true, "obj", "echo", func(e *cdr.Encoder) { e.WriteString("x") })
 		r.reply()
 	}
 	grown := runtime.NumGoroutine() - before
+	// Margins: goroutines of earlier tests may still be ending.
 	if perConn {
-		assert.GreaterOrEqual(t, grown, conns, "a reading goroutine per connection")
+		assert.Greater(t, grown, conns*3/4, "a reading goroutine per connection")
 	} else {
-		assert.Less(t, grown, 10, "connections read by the poller, not by goroutines of their own")
+		assert.Less(t, grown, conns/4, "connections read by the pollers, not by goroutines of their own")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"runtime"
 	"sync"
 	"time"
 
@@ -22,9 +23,9 @@ type ServerConfig struct {
 	// Logger receives one line per protocol error (default slog.Default()).
 	Logger *slog.Logger
 	// GoroutinePerConn reads every connection on a goroutine of its own.
-	// By default (Linux) one poller goroutine reads all TCP connections,
-	// which costs less CPU per request; other connections always get a
-	// goroutine.
+	// By default (Linux) a few poller goroutines (one per P) read all TCP
+	// connections, which costs less CPU per request; other connections
+	// always get a goroutine.
 	GoroutinePerConn bool
 }
 
@@ -39,9 +40,12 @@ type Server struct {
 	conns     map[*serverConn]struct{}
 	shutdown  bool
 	connWG    sync.WaitGroup
-	// poller reads the TCP connections (Linux); nil until the first one,
-	// and after shutdown once the last connection is gone.
-	poller   *poller
+	// pollers read the TCP connections (Linux), one per P so that
+	// connections are read in parallel when there are cores to spare;
+	// none until the first connection, and after shutdown once the last
+	// connection is gone.
+	pollers  []*poller
+	turn     int  // which poller takes the next connection
 	noPoller bool // every connection gets a reading goroutine
 }
 
@@ -110,7 +114,7 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 }
 
-// start serves a new connection: on the poller if it can take it, else
+// start serves a new connection: on a poller if one can take it, else
 // with a reading goroutine of its own.
 func (s *Server) start(nc net.Conn) error {
 	s.mu.Lock()
@@ -119,20 +123,17 @@ func (s *Server) start(nc net.Conn) error {
 		nc.Close()
 		return ErrServerClosed
 	}
-	if s.poller == nil && !s.noPoller {
-		p, err := newPoller()
-		if err != nil {
-			s.noPoller = true
-			s.log.Debug("orb: no poller, a goroutine per connection", "err", err)
-		}
-		s.poller = p
+	if s.pollers == nil && !s.noPoller {
+		s.startPollersLocked()
 	}
-	if s.poller != nil {
-		if c := s.poller.adopt(s, nc); c != nil {
+	if len(s.pollers) > 0 {
+		p := s.pollers[s.turn%len(s.pollers)]
+		s.turn++
+		if c := p.adopt(s, nc); c != nil {
 			s.conns[c] = struct{}{}
 			s.connWG.Add(1)
 			c.startIdleTimer()
-			if err := s.poller.watch(c); err != nil {
+			if err := p.watch(c); err != nil {
 				s.log.Warn("orb: cannot poll a connection, closing it", "peer", c.peer, "err", err)
 				go c.finish()
 			}
@@ -155,12 +156,26 @@ func (s *Server) removeConn(c *serverConn) {
 	s.connWG.Done()
 }
 
-// stopPollerIfDoneLocked stops the poller once the server is shut down and
-// has no connection left for it.
+func (s *Server) startPollersLocked() {
+	for range runtime.GOMAXPROCS(0) {
+		p, err := newPoller()
+		if err != nil {
+			s.log.Debug("orb: no poller, a goroutine per connection", "err", err)
+			break
+		}
+		s.pollers = append(s.pollers, p)
+	}
+	s.noPoller = len(s.pollers) == 0
+}
+
+// stopPollerIfDoneLocked stops the pollers once the server is shut down
+// and has no connection left for them.
 func (s *Server) stopPollerIfDoneLocked() {
-	if s.shutdown && len(s.conns) == 0 && s.poller != nil {
-		s.poller.close()
-		s.poller = nil
+	if s.shutdown && len(s.conns) == 0 {
+		for _, p := range s.pollers {
+			p.close()
+		}
+		s.pollers = nil
 	}
 }
 
