@@ -84,9 +84,9 @@ type serverConn struct {
 	// activity counts messages and replies; the idle timer compares it
 	// between its rounds (cheaper than reading the clock per message).
 	activity    atomic.Uint64
-	idleSeen    uint64 // activity at the last idle check; timer only
-	quietChecks int    // idle checks in a row that saw no activity
-	idleTimer   *time.Timer
+	idleSeen    uint64      // activity at the last idle check; under mu
+	quietChecks int         // idle checks in a row that saw no activity; under mu
+	idleTimer   *time.Timer // under mu
 }
 
 type call struct {
@@ -109,7 +109,9 @@ func (c *serverConn) touch() { c.activity.Add(1) }
 
 func (c *serverConn) startIdleTimer() {
 	if d := c.srv.cfg.IdleTimeout; d > 0 {
+		c.mu.Lock() // the timer may fire before the assignment is done
 		c.idleTimer = time.AfterFunc(d/idleChecks, c.checkIdle)
+		c.mu.Unlock()
 	}
 }
 
@@ -122,9 +124,11 @@ func (c *serverConn) serve(nc net.Conn) {
 // finish ends a connection whose reading has ended: once its requests have
 // answered, the output is shut and the socket closed.
 func (c *serverConn) finish() {
+	c.mu.Lock()
 	if c.idleTimer != nil {
 		c.idleTimer.Stop()
 	}
+	c.mu.Unlock()
 	c.reqWG.Wait()
 	c.closeOut()
 	c.cancel()
@@ -658,21 +662,21 @@ const idleChecks = 4
 func (c *serverConn) checkIdle() {
 	d := c.srv.cfg.IdleTimeout
 	c.mu.Lock()
-	closing := c.draining || c.outClosed
-	busy := c.active > 0
-	c.mu.Unlock()
-	if closing {
+	if c.draining || c.outClosed {
+		c.mu.Unlock()
 		return
 	}
-	if seen := c.activity.Load(); busy || seen != c.idleSeen {
+	if seen := c.activity.Load(); c.active > 0 || seen != c.idleSeen {
 		c.idleSeen, c.quietChecks = seen, 0
 	} else {
 		c.quietChecks++
 	}
 	if c.quietChecks < idleChecks {
 		c.idleTimer.Reset(d / idleChecks)
+		c.mu.Unlock()
 		return
 	}
+	c.mu.Unlock()
 	c.srv.log.Debug("giop: closing idle connection", "peer", c.peer, "idle", d)
 	c.sendCloseConnection()
 }
