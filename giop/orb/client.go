@@ -307,6 +307,10 @@ func (o *ObjectRef) NonExistent(ctx context.Context) (bool, error) {
 	return gone, err
 }
 
+// testHookBeforeCall, if set (by tests), runs between picking a
+// connection and sending a request on it.
+var testHookBeforeCall func(*clientConn)
+
 func (o *ObjectRef) invoke(ctx context.Context, op string, twoway bool, args func(*cdr.Encoder), results func(*cdr.Decoder) error) error {
 	retriedStale := false
 	for hop := 0; ; hop++ {
@@ -319,9 +323,21 @@ func (o *ObjectRef) invoke(ctx context.Context, op string, twoway bool, args fun
 			}
 			return err
 		}
+		if testHookBeforeCall != nil {
+			testHookBeforeCall(cc)
+		}
 		m, err := cc.call(ctx, t, op, twoway, args)
 		if errors.Is(err, errReissue) && hop < o.c.cfg.MaxForwards {
 			continue
+		}
+		if errors.Is(err, errNotSent) {
+			if hop < o.c.cfg.MaxForwards {
+				if t != o.orig {
+					o.setTarget(o.orig) // a forward target that is gone: fall back
+				}
+				continue // on a new connection
+			}
+			err = NewSystemException(TRANSIENT, 0, CompletedNo, "connection closed")
 		}
 		if errors.Is(err, errStale) {
 			if !retriedStale {

@@ -15,6 +15,10 @@ import (
 // processing (CloseConnection): it is safe to send again.
 var errReissue = errors.New("orb: connection closed by server before the request was processed")
 
+// errNotSent marks a call whose connection ended before the request went
+// out (the server closed it meanwhile): it is safe to send again.
+var errNotSent = errors.New("orb: connection closed before the request was sent")
+
 // errStale marks a call sent on an idle, previously used connection that
 // then broke without a word: almost always a server that closed the idle
 // connection as the request went out. Like omniORB, the call is retried
@@ -80,7 +84,7 @@ func (cc *clientConn) call(ctx context.Context, t *target, op string, twoway boo
 		if errors.Is(err, errReissue) {
 			return nil, errReissue
 		}
-		return nil, NewSystemException(TRANSIENT, 0, CompletedNo, "connection closed")
+		return nil, errNotSent
 	}
 	cc.nextID++
 	id := cc.nextID
@@ -120,7 +124,7 @@ func (cc *clientConn) call(ctx context.Context, t *target, op string, twoway boo
 	}
 	if !cc.send(outMsg{b: b, enc: e}) {
 		cc.forgetCall(id)
-		return nil, NewSystemException(COMM_FAILURE, 0, CompletedNo, "connection closed")
+		return nil, errNotSent
 	}
 	if !twoway {
 		return nil, nil
