@@ -66,7 +66,7 @@ func (a *Adapter) Register(key []byte, s Servant) { a.register(key, served{Serva
 
 // RegisterInline serves s under key like Register, for a servant whose
 // operations never block (they compute on memory and return at once): its
-// requests run on the connection's reading goroutine, as omniORB's
+// requests run on the goroutine reading the connection (its poller), as omniORB's
 // thread-per-connection model runs upcalls, so a call costs no goroutine
 // hand-off and the replies to pipelined requests leave in one write. A
 // blocking operation would hold up every later request on its connection.
