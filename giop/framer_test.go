@@ -69,21 +69,29 @@ func sameAsReader(t *testing.T, stream []byte, maxSize int, chunks ...int) {
 	}
 }
 
-func fragmentedStream(v Version, little bool, id uint32, payload []byte) []byte {
-	whole := EncodeRequest(cdr.NewEncoder(little), v, &Request{RequestID: id, ResponseFlags: ResponseExpected,
+// fragmentedRequest is an echoString request of payload as a stream: a
+// first message with first bytes of body, then Fragments of at most frag
+// bytes. It returns the unfragmented message too.
+func fragmentedRequest(v Version, little bool, id uint32, payload []byte, first, frag int) (whole, stream []byte) {
+	whole = EncodeRequest(cdr.NewEncoder(little), v, &Request{RequestID: id, ResponseFlags: ResponseExpected,
 		Operation: "echoString", Target: TargetAddress{ObjectKey: []byte("Echo")}}, func(e *cdr.Encoder) { e.WriteString(string(payload)) })
-	first := append([]byte(nil), whole[:HeaderSize+64]...)
-	first[6] |= FlagMoreFragments
-	setSize(first, little)
+	start := append([]byte(nil), whole[:HeaderSize+first]...)
+	start[6] |= FlagMoreFragments
+	setSize(start, little)
 	var s bytes.Buffer
-	s.Write(first)
-	rest := whole[HeaderSize+64:]
+	s.Write(start)
+	rest := whole[HeaderSize+first:]
 	for len(rest) > 0 {
-		n := min(1000, len(rest))
+		n := min(frag, len(rest))
 		s.Write(EncodeFragment(cdr.NewEncoder(little), v, id, n < len(rest), rest[:n]))
 		rest = rest[n:]
 	}
-	return s.Bytes()
+	return whole, s.Bytes()
+}
+
+func fragmentedStream(v Version, little bool, id uint32, payload []byte) []byte {
+	_, stream := fragmentedRequest(v, little, id, payload, 64, 1000)
+	return stream
 }
 
 func TestFramerMatchesReader(t *testing.T) {

@@ -153,20 +153,10 @@ func TestReassemblesFragments(t *testing.T) {
 	for _, v := range []Version{V1_1, V1_2} {
 		for _, little := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/little=%v", v, little), func(t *testing.T) {
-				whole := EncodeRequest(cdr.NewEncoder(little), v, &Request{RequestID: 11, ResponseFlags: ResponseExpected,
-					Operation: "echoString", Target: TargetAddress{ObjectKey: []byte("Echo")}}, func(e *cdr.Encoder) { e.WriteString(string(payload)) })
-				// Split the body: first message keeps 1024 bytes (a multiple of 8 overall), the rest in fragments.
-				first := append([]byte(nil), whole[:HeaderSize+1024]...)
-				first[6] |= FlagMoreFragments
-				setSize(first, little)
+				// The first message keeps 1024 bytes of body (a multiple of 8 overall), the rest in fragments.
+				whole, fragmented := fragmentedRequest(v, little, 11, payload, 1024, 4096)
 				var stream bytes.Buffer
-				stream.Write(first)
-				rest := whole[HeaderSize+1024:]
-				for len(rest) > 0 {
-					n := min(4096, len(rest))
-					stream.Write(EncodeFragment(cdr.NewEncoder(little), v, 11, n < len(rest), rest[:n]))
-					rest = rest[n:]
-				}
+				stream.Write(fragmented)
 				stream.Write(EncodeCloseConnection(cdr.NewEncoder(little), v))
 				rd := NewReader(&stream, 0)
 				m, err := rd.ReadMessage()
