@@ -151,7 +151,7 @@ func (s *Server) start(nc net.Conn) error {
 func (s *Server) removeConn(c *serverConn) {
 	s.mu.Lock()
 	delete(s.conns, c)
-	s.stopPollerIfDoneLocked()
+	s.stopPollersIfDoneLocked()
 	s.mu.Unlock()
 	s.connWG.Done()
 }
@@ -168,9 +168,9 @@ func (s *Server) startPollersLocked() {
 	s.noPoller = len(s.pollers) == 0
 }
 
-// stopPollerIfDoneLocked stops the pollers once the server is shut down
+// stopPollersIfDoneLocked stops the pollers once the server is shut down
 // and has no connection left for them.
-func (s *Server) stopPollerIfDoneLocked() {
+func (s *Server) stopPollersIfDoneLocked() {
 	if s.shutdown && len(s.conns) == 0 {
 		for _, p := range s.pollers {
 			p.close()
@@ -194,7 +194,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for c := range s.conns {
 		conns = append(conns, c)
 	}
-	s.stopPollerIfDoneLocked()
+	s.stopPollersIfDoneLocked()
 	s.mu.Unlock()
 	for _, c := range conns {
 		go c.beginDrain() // it may wait for a write that a slow client holds up
@@ -220,7 +220,7 @@ func (s *Server) Close() error {
 	for c := range s.conns {
 		c.io.abort()
 	}
-	s.stopPollerIfDoneLocked()
+	s.stopPollersIfDoneLocked()
 	s.mu.Unlock()
 	return nil
 }
